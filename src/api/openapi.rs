@@ -1,0 +1,51 @@
+//! The OpenAPI 3 document of `/api/v1`, generated from the routes' `#[utoipa::path]` annotations.
+
+use rocket::serde::json::Json;
+use rocket::{Route, get, routes};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use super::{ErrorBody, ErrorDetailBody, gminy, me};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Akademia API",
+        version = "1",
+        description = "Programmes, cohorts, enrolment, scheduling, attendance, certificates and results \
+                       reports of advocacy training academies. Authenticate with `Authorization: Bearer <token>`; \
+                       tokens are issued on the account page or by `akademia token --email E`."
+    ),
+    paths(gminy::search, me::me, document),
+    components(schemas(ErrorBody, ErrorDetailBody, crate::db::gminy::Gmina, me::Me, crate::domain::Role)),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("akd_…")
+                    .build(),
+            ),
+        );
+    }
+}
+
+pub fn routes() -> Vec<Route> {
+    routes![document]
+}
+
+/// This document (no token needed).
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "meta", responses((status = 200, description = "the OpenAPI 3 document")))]
+#[get("/openapi.json")]
+pub fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,285 @@
+//! The command line (CONTRACT.md): `serve` (default), `migrate`, `user`, `token`, `gminy load`.
+//! Exit codes: 0 success, 1 failure with a message on stderr, 2 bad usage.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::{self, AppConfig};
+use crate::db::audit::Actor;
+use crate::db::{Db, users};
+use crate::domain::Role;
+use crate::error::{AppError, ValidationErrors};
+use crate::i18n::Lang;
+use crate::service::{gminy as gminy_service, tokens, users as user_service};
+
+#[derive(Parser)]
+#[command(
+    name = "akademia",
+    version,
+    about = "Akademia: advocacy training academies — enrolment by gmina, scheduling, attendance, certificates, reports",
+    after_help = "The database comes from DATABASE_URL (default sqlite://akademia.db); postgres://… selects PostgreSQL."
+)]
+struct Cli {
+    /// Database URL; overrides DATABASE_URL (sqlite://FILE or postgres://…)
+    #[arg(long, global = true, value_name = "URL")]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the web server (the default); address and port from Rocket.toml, ROCKET_ADDRESS, ROCKET_PORT
+    Serve,
+    /// Apply database migrations and load reference data into an empty database
+    Migrate,
+    /// Manage users
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Print a new API token for a user (one line on stdout), or revoke all of a user's tokens
+    Token {
+        #[arg(long)]
+        email: String,
+        /// Name shown on the account page
+        #[arg(long, default_value = "cli")]
+        label: String,
+        /// Revoke every token of the user instead of issuing one
+        #[arg(long)]
+        revoke_all: bool,
+    },
+    /// The gmina register (GUS TERYT, catalogue TERC)
+    #[command(subcommand)]
+    Gminy(GminyCommand),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user; the password comes from AKADEMIA_PASSWORD or is asked on the terminal
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// admin, coordinator, trainer or funder
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+    },
+    /// List users
+    List,
+    /// Set a new password (AKADEMIA_PASSWORD or asked on the terminal)
+    Password {
+        #[arg(long)]
+        email: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum GminyCommand {
+    /// Load a newer TERC register (GUS CSV or XML, or data/gminy.csv's layout); all or nothing
+    Load {
+        /// The file downloaded from eteryt.stat.gov.pl (TERC, "urzędowy")
+        file: PathBuf,
+    },
+}
+
+fn parse_role(value: &str) -> Result<Role, String> {
+    value.parse::<Role>().map_err(|e| e.to_string())
+}
+
+/// Parses the command line and runs the command.
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+        }
+    };
+    crate::init_tracing();
+    let figment = config::figment(cli.database_url.as_deref());
+    let command = cli.command.unwrap_or(Command::Serve);
+    match rocket::execute(dispatch(command, figment)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("akademia: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+async fn dispatch(command: Command, figment: rocket::figment::Figment) -> anyhow::Result<()> {
+    if let Command::Serve = command {
+        let _ = crate::build(figment).await?.launch().await?;
+        return Ok(());
+    }
+    let config = AppConfig::from_figment(&figment)?;
+    let db = Db::connect(&config.database_url).await?;
+    db.migrate().await?;
+    let result = match command {
+        Command::Serve => unreachable!("handled above"),
+        Command::Migrate => {
+            println!("migrations applied ({})", db.backend().as_str());
+            Ok(())
+        }
+        Command::User(UserCommand::Add { email, name, role }) => {
+            add_user(&db, email, name, role).await
+        }
+        Command::User(UserCommand::List) => list_users(&db).await,
+        Command::User(UserCommand::Password { email }) => reset_password(&db, &email).await,
+        Command::Token {
+            email,
+            label,
+            revoke_all,
+        } => token(&db, &email, &label, revoke_all).await,
+        Command::Gminy(GminyCommand::Load { file }) => load_gminy(&db, &file).await,
+    };
+    db.close().await;
+    result
+}
+
+/// Polish when the terminal's locale is Polish, English otherwise.
+fn cli_lang() -> Lang {
+    let locale = std::env::var("AKADEMIA_LANG")
+        .or_else(|_| std::env::var("LANG"))
+        .unwrap_or_default();
+    if locale.to_ascii_lowercase().starts_with("pl") {
+        Lang::Pl
+    } else {
+        Lang::En
+    }
+}
+
+/// Turns an error into a message naming each field (and row) in the terminal's language.
+fn explain(e: AppError) -> anyhow::Error {
+    match e {
+        AppError::Validation(errors) => anyhow::anyhow!(describe(&errors)),
+        AppError::Unexpected(e) => e,
+        other => anyhow::anyhow!(other.to_string()),
+    }
+}
+
+fn describe(errors: &ValidationErrors) -> String {
+    let lang = cli_lang();
+    errors
+        .0
+        .iter()
+        .map(|e| match e.row {
+            Some(row) => format!("\n  row {row}, {}: {}", e.field, e.message.render(lang)),
+            None => format!("\n  {}: {}", e.field, e.message.render(lang)),
+        })
+        .collect()
+}
+
+fn password_from_env_or_terminal() -> anyhow::Result<String> {
+    if let Ok(password) = std::env::var("AKADEMIA_PASSWORD") {
+        return Ok(password);
+    }
+    let first = rpassword::prompt_password("Password: ").map_err(|e| {
+        anyhow::anyhow!("cannot read a password from the terminal ({e}); set AKADEMIA_PASSWORD")
+    })?;
+    let second = rpassword::prompt_password("Repeat the password: ").map_err(|e| {
+        anyhow::anyhow!("cannot read a password from the terminal ({e}); set AKADEMIA_PASSWORD")
+    })?;
+    if first != second {
+        anyhow::bail!("the passwords differ");
+    }
+    Ok(first)
+}
+
+async fn add_user(db: &Db, email: String, name: String, role: Role) -> anyhow::Result<()> {
+    if users::find_by_email(db, &email.trim().to_lowercase())
+        .await?
+        .is_some()
+    {
+        anyhow::bail!("a user with email {} already exists", email.trim());
+    }
+    let password = password_from_env_or_terminal()?;
+    let input = user_service::NewUserInput {
+        email,
+        name,
+        role: role.as_str().to_owned(),
+        password,
+        password_confirm: None,
+    };
+    let user = user_service::create(db, &Actor::cli(), &input)
+        .await
+        .map_err(explain)?;
+    println!("created {} ({}, {})", user.email, user.name, user.role);
+    Ok(())
+}
+
+async fn list_users(db: &Db) -> anyhow::Result<()> {
+    for user in users::list(db).await? {
+        let state = if user.active { "active" } else { "inactive" };
+        println!(
+            "{:<40} {:<12} {:<9} {}",
+            user.email,
+            user.role.as_str(),
+            state,
+            user.name
+        );
+    }
+    Ok(())
+}
+
+async fn find_user(db: &Db, email: &str) -> anyhow::Result<users::User> {
+    users::find_by_email(db, &email.trim().to_lowercase())
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no user with email {}", email.trim()))
+}
+
+async fn reset_password(db: &Db, email: &str) -> anyhow::Result<()> {
+    let user = find_user(db, email).await?;
+    let password = password_from_env_or_terminal()?;
+    user_service::set_password(db, &Actor::cli(), user.id, None, &password, None)
+        .await
+        .map_err(explain)?;
+    println!("password set for {}", user.email);
+    Ok(())
+}
+
+async fn token(db: &Db, email: &str, label: &str, revoke_all: bool) -> anyhow::Result<()> {
+    let user = find_user(db, email).await?;
+    if revoke_all {
+        let count = tokens::revoke_all(db, &Actor::cli(), &user)
+            .await
+            .map_err(explain)?;
+        eprintln!("revoked {count} token(s) of {}", user.email);
+        return Ok(());
+    }
+    if !user.active {
+        anyhow::bail!("user {} is deactivated", user.email);
+    }
+    let (_, plain) = tokens::issue(db, &Actor::cli(), &user, label)
+        .await
+        .map_err(explain)?;
+    println!("{plain}");
+    Ok(())
+}
+
+async fn load_gminy(db: &Db, file: &std::path::Path) -> anyhow::Result<()> {
+    let bytes =
+        std::fs::read(file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+    let summary = gminy_service::load_register(db, &Actor::cli(), &bytes)
+        .await
+        .map_err(explain)?;
+    println!(
+        "register loaded: {} added, {} updated, {} retired, {} unchanged",
+        summary.added.len(),
+        summary.updated.len(),
+        summary.retired.len(),
+        summary.unchanged
+    );
+    for (label, codes) in [
+        ("added", &summary.added),
+        ("updated", &summary.updated),
+        ("retired", &summary.retired),
+    ] {
+        if !codes.is_empty() {
+            println!("  {label}: {}", codes.join(", "));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,13 @@
+//! Plain types and rules: parse-don't-validate newtypes and the calculations behind features.
+
+pub mod email;
+pub mod fold;
+pub mod gmina;
+pub mod password;
+pub mod role;
+pub mod terc;
+pub mod token;
+
+pub use email::Email;
+pub use gmina::{GminaKind, Teryt};
+pub use role::Role;

@@ -1,0 +1,16 @@
+//! Services: the rules of each feature over the database, shared by HTML routes, the API and
+//! the command line. Every write that matters is audited in its own transaction.
+
+pub mod auth;
+pub mod gminy;
+pub mod tokens;
+pub mod users;
+
+/// Runs CPU-heavy work (argon2) off the async workers.
+pub async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> anyhow::Result<T> {
+    rocket::tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| anyhow::anyhow!("blocking task failed: {e}"))
+}

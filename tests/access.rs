@@ -1,0 +1,226 @@
+//! The access matrix: every mounted route, requested as anonymous, trainer, funder, coordinator
+//! and admin, must give the outcome its decision below says — and nothing may answer 500.
+//! A route mounted without a decision here fails the test: add one when you add a route.
+mod common;
+
+use std::collections::BTreeMap;
+
+use akademia::domain::Role;
+use common::{Browse, Browser, TestApp};
+use rocket::http::{Header, Method, Status};
+
+/// Who may use a route.
+#[derive(Clone, Copy, Debug)]
+enum Access {
+    /// Anyone, signed in or not.
+    Public,
+    /// Any signed-in user; anonymous browsers are sent to the login page.
+    SignedIn,
+    /// Signed-in users with these roles; other roles get 403, anonymous browsers the login page.
+    Roles(&'static [Role]),
+    /// API with a token of one of these roles; no token 401, other roles 403.
+    Api(&'static [Role]),
+    /// API without a token.
+    ApiPublic,
+    /// Everyone is sent to the login page (logout; setup once an admin exists).
+    ToLogin,
+}
+
+use Access::*;
+
+const ADMIN: &[Role] = &[Role::Admin];
+const EVERYONE: &[Role] = &[Role::Admin, Role::Coordinator, Role::Trainer, Role::Funder];
+
+fn decisions() -> BTreeMap<&'static str, Access> {
+    BTreeMap::from([
+        ("GET /", SignedIn),
+        ("GET /health", Public),
+        ("GET /assets/<path..>", Public),
+        ("GET /login", Public),
+        ("POST /login", Public),
+        ("POST /logout", ToLogin),
+        ("GET /setup", ToLogin),
+        ("POST /setup", Public),
+        ("GET /account", SignedIn),
+        ("POST /account/password", SignedIn),
+        ("POST /account/tokens", SignedIn),
+        ("POST /account/tokens/<id>/revoke", SignedIn),
+        ("GET /gminy", SignedIn),
+        ("GET /reference", SignedIn),
+        ("GET /admin/users", Roles(ADMIN)),
+        ("GET /admin/users/new", Roles(ADMIN)),
+        ("POST /admin/users", Roles(ADMIN)),
+        ("GET /admin/users/<id>", Roles(ADMIN)),
+        ("POST /admin/users/<id>", Roles(ADMIN)),
+        ("POST /admin/users/<id>/active", Roles(ADMIN)),
+        ("POST /admin/users/<id>/password", Roles(ADMIN)),
+        ("POST /admin/users/<id>/tokens/<token>/revoke", Roles(ADMIN)),
+        ("GET /admin/audit", Roles(ADMIN)),
+        ("GET /admin/gminy", Roles(ADMIN)),
+        ("POST /admin/gminy", Roles(ADMIN)),
+        ("GET /api/v1/gminy", Api(EVERYONE)),
+        ("GET /api/v1/me", Api(EVERYONE)),
+        ("GET /api/v1/openapi.json", ApiPublic),
+    ])
+}
+
+/// Values for the dynamic segments of route paths.
+fn fill(path: &str, own_id: &str) -> String {
+    path.split('/')
+        .map(|segment| match segment {
+            "<id>" => own_id.to_owned(),
+            "<token>" => "01936b4c-0000-7000-8000-000000000000".to_owned(),
+            "<path..>" => "css/app.css".to_owned(),
+            s if s.starts_with('<') => {
+                panic!("add a value for the segment {s} in access.rs fill()")
+            }
+            s => s.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[derive(Debug, PartialEq)]
+enum Seen {
+    Allowed(Status),
+    LoginRedirect,
+    Forbidden,
+    Unauthorized,
+    ServerError,
+}
+
+fn classify(status: Status, location: Option<&str>, api: bool) -> Seen {
+    match status.code {
+        500..=599 => Seen::ServerError,
+        403 => Seen::Forbidden,
+        401 if api => Seen::Unauthorized,
+        303 | 302 if location.is_some_and(|l| l.starts_with("/login")) => Seen::LoginRedirect,
+        _ => Seen::Allowed(status),
+    }
+}
+
+/// `None` for anonymous.
+fn expected(access: Access, role: Option<Role>) -> &'static str {
+    match (access, role) {
+        (Public | ApiPublic, _) => "allowed",
+        (ToLogin, _) => "login",
+        (SignedIn, None) | (Roles(_), None) => "login",
+        (SignedIn, Some(_)) => "allowed",
+        (Roles(roles), Some(r)) | (Api(roles), Some(r)) => {
+            if roles.contains(&r) {
+                "allowed"
+            } else {
+                "forbidden"
+            }
+        }
+        (Api(_), None) => "unauthorized",
+    }
+}
+
+fn matches(seen: &Seen, want: &str) -> bool {
+    matches!(
+        (seen, want),
+        (Seen::Allowed(_), "allowed")
+            | (Seen::LoginRedirect, "login")
+            | (Seen::Forbidden, "forbidden")
+            | (Seen::Unauthorized, "unauthorized")
+    )
+}
+
+struct Actor {
+    role: Option<Role>,
+    browser: Browser,
+    token: Option<String>,
+}
+
+async fn request(
+    app: &TestApp,
+    actor: &Actor,
+    method: Method,
+    path: &str,
+) -> (Status, Option<String>) {
+    if path.starts_with("/api/") {
+        let mut req = app.client.req(method, path.to_owned());
+        if let Some(t) = &actor.token {
+            req = req.header(Header::new("Authorization", format!("Bearer {t}")));
+        }
+        let res = req.dispatch().await;
+        return (
+            res.status(),
+            res.headers().get_one("Location").map(str::to_owned),
+        );
+    }
+    match method {
+        Method::Get => actor.browser.get_location(path).await,
+        Method::Post => {
+            let (status, location, _) = actor.browser.post_form(path, &[]).await;
+            (status, location)
+        }
+        other => panic!("add request support for {other} in access.rs"),
+    }
+}
+
+both_backends! {
+    async fn every_route_answers_each_role_as_decided_and_never_500(app) {
+        let mut actors = vec![Actor { role: None, browser: app.browser().await, token: None }];
+        let mut admin_id = String::new();
+        for role in [Role::Trainer, Role::Funder, Role::Coordinator, Role::Admin] {
+            let (user, browser, token) = app.signed_in(&format!("{}@test.pl", role.as_str()), role).await;
+            if role == Role::Admin {
+                admin_id = user.id.to_string();
+            }
+            actors.push(Actor { role: Some(role), browser, token: Some(token) });
+        }
+        let decisions = decisions();
+        let mut routes: Vec<(Method, String)> =
+            app.client.rocket().routes().map(|r| (r.method, r.uri.path().to_string())).collect();
+        routes.sort_by_key(|(m, p)| (p == "/logout", p.clone(), m.as_str()));
+        routes.dedup();
+
+        let mut problems = Vec::new();
+        let mounted: Vec<String> = routes.iter().map(|(m, p)| format!("{m} {p}")).collect();
+        for key in decisions.keys() {
+            if !mounted.iter().any(|m| m == key) {
+                problems.push(format!("decision for {key}, which is not mounted"));
+            }
+        }
+        for (method, path) in &routes {
+            let key = format!("{method} {path}");
+            let Some(&access) = decisions.get(key.as_str()) else {
+                problems.push(format!("{key} is mounted without a decision in access.rs"));
+                continue;
+            };
+            let concrete = fill(path, &admin_id);
+            for actor in &actors {
+                let (status, location) = request(&app, actor, *method, &concrete).await;
+                let seen = classify(status, location.as_deref(), path.starts_with("/api/"));
+                let want = expected(access, actor.role);
+                if !matches(&seen, want) {
+                    let who = actor.role.map(|r| r.as_str()).unwrap_or("anonymous");
+                    problems.push(format!("{key} as {who}: expected {want}, got {seen:?} ({location:?})"));
+                }
+            }
+        }
+        assert!(problems.is_empty(), "access matrix:\n{}", problems.join("\n"));
+    }
+
+    async fn every_state_changing_form_refuses_a_missing_token_before_doing_anything(app) {
+        let (admin, browser, _) = app.signed_in("admin@test.pl", Role::Admin).await;
+        let audit_before = app.count("SELECT COUNT(*) FROM audit_log").await;
+        let posts: Vec<String> = app
+            .client
+            .rocket()
+            .routes()
+            .filter(|r| r.method == Method::Post && !r.uri.path().starts_with("/api/"))
+            .map(|r| r.uri.path().to_string())
+            .collect();
+        assert!(posts.len() >= 10, "expected the HTML forms to be mounted: {posts:?}");
+        for path in posts {
+            let concrete = fill(&path, &admin.id.to_string());
+            let (status, _, _) = browser.post_raw(&concrete, &[("name", "x"), ("active", "false")]).await;
+            assert_eq!(status, Status::Forbidden, "POST {path} without a CSRF token");
+        }
+        assert_eq!(app.count("SELECT COUNT(*) FROM audit_log").await, audit_before, "nothing was written");
+        assert_eq!(browser.get("/").await.0, Status::Ok, "the session survived (logout needs a token too)");
+    }
+}
