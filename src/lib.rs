@@ -25,7 +25,7 @@ pub async fn build(figment: Figment) -> anyhow::Result<Rocket<Build>> {
     let db = Db::connect(&config.database_url).await?;
     db.migrate().await?;
     let figment = with_secret_key(figment, &db).await?;
-    Ok(rocket(figment, db))
+    rocket(figment, db)
 }
 
 /// A configured `ROCKET_SECRET_KEY` (or `secret_key` in Rocket.toml) always wins; otherwise the key
@@ -43,15 +43,10 @@ pub async fn with_secret_key(figment: Figment, db: &Db) -> anyhow::Result<Figmen
 }
 
 /// The application on an already migrated database.
-pub fn rocket(figment: Figment, db: Db) -> Rocket<Build> {
-    let config = AppConfig::from_figment(&figment).unwrap_or_else(|_| AppConfig {
-        database_url: config::DEFAULT_DATABASE_URL.to_owned(),
-        session_hours: 12,
-        secure_cookies: false,
-        assets_dir: config::project_dir("assets"),
-    });
+pub fn rocket(figment: Figment, db: Db) -> anyhow::Result<Rocket<Build>> {
+    let config = AppConfig::from_figment(&figment)?;
     let assets = FileServer::from(config.assets_dir.clone());
-    rocket::custom(figment)
+    Ok(rocket::custom(figment)
         .manage(db)
         .manage(config)
         .attach(Template::custom(|engines| {
@@ -62,7 +57,7 @@ pub fn rocket(figment: Figment, db: Db) -> Rocket<Build> {
         .mount("/assets", assets)
         .mount("/api/v1", api::routes())
         .register("/", web::errors::catchers())
-        .register("/api", api::catchers())
+        .register("/api", api::catchers()))
 }
 
 /// Logs to stderr; `RUST_LOG` chooses what (default: info for Akademia, warnings for libraries).

@@ -1,9 +1,12 @@
 //! The JSON API under `/api/v1`: bearer-token authentication, JSON errors with CONTRACT.md's
 //! statuses, and the OpenAPI document generated from the route annotations.
 
+pub mod body;
 pub mod gminy;
 pub mod me;
 pub mod openapi;
+
+pub use body::ApiJson;
 
 use rocket::catcher::Catcher;
 use rocket::http::Status;

@@ -42,10 +42,12 @@ impl FromStr for Id {
     }
 }
 
+/// A malformed id in a URL names nothing: it becomes the nil UUID, which no entity has
+/// (ids are v7), so the lookup answers 404 like any unknown id instead of Rocket's 422.
 impl<'a> rocket::request::FromParam<'a> for Id {
-    type Error = uuid::Error;
+    type Error = std::convert::Infallible;
     fn from_param(param: &'a str) -> Result<Self, Self::Error> {
-        param.parse()
+        Ok(param.parse().unwrap_or(Id(Uuid::nil())))
     }
 }
 

@@ -171,10 +171,10 @@ fn read_xml_rows(text: &str) -> Result<Vec<TercRow>, ValidationErrors> {
             Ok(Event::GeneralRef(r)) => {
                 if let Ok(Some(c)) = r.resolve_char_ref() {
                     value.push(c);
-                } else if let Ok(name) = r.decode() {
-                    if let Some(resolved) = quick_xml::escape::resolve_predefined_entity(&name) {
-                        value.push_str(resolved);
-                    }
+                } else if let Ok(name) = r.decode()
+                    && let Some(resolved) = quick_xml::escape::resolve_predefined_entity(&name)
+                {
+                    value.push_str(resolved);
                 }
             }
             Ok(Event::End(e)) => {

@@ -28,10 +28,10 @@ pub fn request_lang(req: &Request<'_>) -> Lang {
     {
         return lang;
     }
-    if req.uri().path().starts_with("/api/") {
-        if let Some(header) = req.headers().get_one("Accept-Language") {
-            return Lang::from_accept_language(header);
-        }
+    if req.uri().path().starts_with("/api/")
+        && let Some(header) = req.headers().get_one("Accept-Language")
+    {
+        return Lang::from_accept_language(header);
     }
     Lang::Pl
 }

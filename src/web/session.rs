@@ -30,37 +30,56 @@ pub fn end(cookies: &CookieJar<'_>) {
     cookies.remove_private(Cookie::build(SESSION_COOKIE).path("/"));
 }
 
-/// The signed-in, active user of this request, looked up once per request.
-pub async fn user(req: &Request<'_>) -> Option<User> {
-    struct Cached(Option<User>);
+/// The signed-in, active user of this request (looked up once per request); `Err` when the
+/// lookup itself failed, so an outage is a 500 rather than a silent sign-out.
+pub async fn lookup(req: &Request<'_>) -> Result<Option<User>, ()> {
+    struct Cached(Result<Option<User>, ()>);
     req.local_cache_async(async {
         let Some(cookie) = req.cookies().get_private(SESSION_COOKIE) else {
-            return Cached(None);
+            return Cached(Ok(None));
         };
         let Some((id, expires)) = cookie.value().split_once(':') else {
-            return Cached(None);
+            return Cached(Ok(None));
         };
         let (Ok(id), Ok(expires)) = (id.parse::<Id>(), expires.parse::<i64>()) else {
-            return Cached(None);
+            return Cached(Ok(None));
         };
         if expires < Utc::now().timestamp() {
-            return Cached(None);
+            return Cached(Ok(None));
         }
         let Some(db) = req.rocket().state::<Db>() else {
-            return Cached(None);
+            return Cached(Err(()));
         };
         match users::find(db, id).await {
-            Ok(Some(user)) if user.active => Cached(Some(user)),
-            Ok(_) => Cached(None),
+            Ok(user) => Cached(Ok(user.filter(|u| u.active))),
             Err(e) => {
                 tracing::error!(error = %e, "session lookup failed");
-                Cached(None)
+                Cached(Err(()))
             }
         }
     })
     .await
     .0
     .clone()
+}
+
+/// The signed-in user, if any (a failed lookup counts as none: for page chrome only).
+pub async fn user(req: &Request<'_>) -> Option<User> {
+    lookup(req).await.ok().flatten()
+}
+
+fn guard_outcome<T>(
+    found: Result<Option<User>, ()>,
+    admit: impl FnOnce(User) -> Option<T>,
+) -> Outcome<T, ()> {
+    match found {
+        Err(()) => Outcome::Error((Status::InternalServerError, ())),
+        Ok(None) => Outcome::Error((Status::Unauthorized, ())),
+        Ok(Some(user)) => match admit(user) {
+            Some(guard) => Outcome::Success(guard),
+            None => Outcome::Error((Status::Forbidden, ())),
+        },
+    }
 }
 
 /// Any signed-in user; without a session the request is answered by the login redirect (401 catcher).
@@ -70,10 +89,7 @@ pub struct CurrentUser(pub User);
 impl<'r> FromRequest<'r> for CurrentUser {
     type Error = ();
     async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
-        match user(req).await {
-            Some(u) => Outcome::Success(CurrentUser(u)),
-            None => Outcome::Error((Status::Unauthorized, ())),
-        }
+        guard_outcome(lookup(req).await, |u| Some(CurrentUser(u)))
     }
 }
 
@@ -87,11 +103,7 @@ macro_rules! role_guard {
         impl<'r> FromRequest<'r> for $name {
             type Error = ();
             async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
-                match user(req).await {
-                    Some(u) if matches!(u.role, $($role)|+) => Outcome::Success($name(u)),
-                    Some(_) => Outcome::Error((Status::Forbidden, ())),
-                    None => Outcome::Error((Status::Unauthorized, ())),
-                }
+                guard_outcome(lookup(req).await, |u| matches!(u.role, $($role)|+).then(|| $name(u)))
             }
         }
     };

@@ -143,10 +143,15 @@ impl TestApp {
 
     /// Another browser (its own cookies) on the same database.
     pub async fn browser(&self) -> Browser {
-        let rocket = akademia::rocket(self.figment.clone(), self.db.clone());
+        let rocket = self.rocket();
         Browser {
             client: Client::tracked(rocket).await.expect("valid rocket"),
         }
+    }
+
+    /// The app, unlaunched, on this test's database (to mount test-only routes).
+    pub fn rocket(&self) -> rocket::Rocket<rocket::Build> {
+        akademia::rocket(self.figment.clone(), self.db.clone()).expect("valid configuration")
     }
 
     /// This app's own browser.
