@@ -2,7 +2,7 @@
 //! body is a 422 whose `details` name the field (`starts_on`, `audience.groups[1]`), so a client
 //! can show the user what to fix.
 
-use rocket::data::{self, Data, FromData, Limits, ToByteUnit};
+use rocket::data::{self, Data, FromData, Limits};
 use rocket::http::Status;
 use rocket::request::Request;
 use serde::de::DeserializeOwned;
@@ -17,15 +17,9 @@ impl<'r, T: DeserializeOwned> FromData<'r> for ApiJson<T> {
     type Error = ();
 
     async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> data::Outcome<'r, Self, ()> {
-        let limit = req
-            .limits()
-            .get("json")
-            .unwrap_or(Limits::JSON)
-            .max(1.kibibytes());
-        let body = match data.open(limit).into_string().await {
-            Ok(body) if body.is_complete() => body.into_inner(),
-            Ok(_) => return data::Outcome::Error((Status::PayloadTooLarge, ())),
-            Err(_) => return data::Outcome::Error((Status::BadRequest, ())),
+        let body = match crate::web::read_text(req, data, "json", Limits::JSON).await {
+            Ok(body) => body,
+            Err(status) => return data::Outcome::Error((status, ())),
         };
         match parse::<T>(&body) {
             Ok(value) => data::Outcome::Success(ApiJson(value)),

@@ -2,7 +2,7 @@
 //! `csrf_token` field and compared in constant time. `CsrfForm<T>` is the only way HTML routes
 //! accept a form, so no state-changing form can skip the check.
 
-use rocket::data::{self, Data, FromData, Limits, ToByteUnit};
+use rocket::data::{self, Data, FromData, Limits};
 use rocket::form::{Form, FromForm, ValueField};
 use rocket::http::RawStr;
 use rocket::http::{Cookie, CookieJar, SameSite, Status};
@@ -109,15 +109,9 @@ impl<'r, T: FromForm<'r> + CsrfProtected + Send + 'r> FromData<'r> for CsrfForm<
                 data::Outcome::Forward(f) => data::Outcome::Forward(f),
             };
         }
-        let limit = req
-            .limits()
-            .get("form")
-            .unwrap_or(Limits::FORM)
-            .max(1.kibibytes());
-        let body = match data.open(limit).into_string().await {
-            Ok(body) if body.is_complete() => body.into_inner(),
-            Ok(_) => return data::Outcome::Error((Status::PayloadTooLarge, ())),
-            Err(_) => return data::Outcome::Error((Status::BadRequest, ())),
+        let body = match super::read_text(req, data, "form", Limits::FORM).await {
+            Ok(body) => body,
+            Err(status) => return data::Outcome::Error((status, ())),
         };
         // Decode once (WHATWG: `+` is a space, then percent-decoding) into strings that live as
         // long as the request, so the form may borrow from them.

@@ -33,6 +33,27 @@ pub fn routes() -> Vec<Route> {
     .concat()
 }
 
+/// Reads a request body as text up to `limit_name`'s limit (Rocket.toml `limits`, at least
+/// `fallback`): 413 when it is larger, 400 when it cannot be read.
+pub async fn read_text(
+    req: &rocket::Request<'_>,
+    data: rocket::Data<'_>,
+    limit_name: &str,
+    fallback: rocket::data::ByteUnit,
+) -> Result<String, rocket::http::Status> {
+    use rocket::data::ToByteUnit;
+    let limit = req
+        .limits()
+        .get(limit_name)
+        .unwrap_or(fallback)
+        .max(1.kibibytes());
+    match data.open(limit).into_string().await {
+        Ok(body) if body.is_complete() => Ok(body.into_inner()),
+        Ok(_) => Err(rocket::http::Status::PayloadTooLarge),
+        Err(_) => Err(rocket::http::Status::BadRequest),
+    }
+}
+
 /// Field name → translated message, for showing each error beside its field.
 pub fn error_map(errors: &ValidationErrors, lang: Lang) -> BTreeMap<String, String> {
     let mut map = BTreeMap::new();
