@@ -52,6 +52,30 @@ enum Command {
     /// The gmina register (GUS TERYT, catalogue TERC)
     #[command(subcommand)]
     Gminy(GminyCommand),
+    /// Import data from files
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Load the demo academy (WARNiK 2021–2022; idempotent), print its logins, then serve
+    Demo {
+        /// Load and exit without starting the server
+        #[arg(long)]
+        no_serve: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Import a participant CSV (CONTRACT.md) into a cohort: every row or none
+    Participants {
+        /// The cohort's id or slug
+        #[arg(long)]
+        cohort: String,
+        /// Check the file only; write nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// The CSV file (comma or semicolon, UTF-8 or Windows-1250)
+        file: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -114,11 +138,23 @@ async fn dispatch(command: Command, figment: rocket::figment::Figment) -> anyhow
         let _ = crate::build(figment).await?.launch().await?;
         return Ok(());
     }
+    if let Command::Demo { no_serve } = command {
+        let config = AppConfig::from_figment(&figment)?;
+        let db = Db::connect(&config.database_url).await?;
+        db.migrate().await?;
+        let summary = crate::demo::load(&db).await.map_err(explain)?;
+        println!("{summary}");
+        db.close().await;
+        if !no_serve {
+            let _ = crate::build(figment).await?.launch().await?;
+        }
+        return Ok(());
+    }
     let config = AppConfig::from_figment(&figment)?;
     let db = Db::connect(&config.database_url).await?;
     db.migrate().await?;
     let result = match command {
-        Command::Serve => unreachable!("handled above"),
+        Command::Serve | Command::Demo { .. } => unreachable!("handled above"),
         Command::Migrate => {
             println!("migrations applied ({})", db.backend().as_str());
             Ok(())
@@ -134,6 +170,11 @@ async fn dispatch(command: Command, figment: rocket::figment::Figment) -> anyhow
             revoke_all,
         } => token(&db, &email, &label, revoke_all).await,
         Command::Gminy(GminyCommand::Load { file }) => load_gminy(&db, &file).await,
+        Command::Import(ImportCommand::Participants {
+            cohort,
+            dry_run,
+            file,
+        }) => import_participants(&db, &cohort, dry_run, &file).await,
     };
     db.close().await;
     result
@@ -166,7 +207,12 @@ fn describe(errors: &ValidationErrors) -> String {
         .0
         .iter()
         .map(|e| match e.row {
-            Some(row) => format!("\n  row {row}, {}: {}", e.field, e.message.render(lang)),
+            Some(row) => format!(
+                "\n  {} {row}, {}: {}",
+                if lang == Lang::Pl { "wiersz" } else { "row" },
+                e.field,
+                e.message.render(lang)
+            ),
             None => format!("\n  {}: {}", e.field, e.message.render(lang)),
         })
         .collect()
@@ -280,6 +326,49 @@ async fn load_gminy(db: &Db, file: &std::path::Path) -> anyhow::Result<()> {
         if !codes.is_empty() {
             println!("  {label}: {}", codes.join(", "));
         }
+    }
+    Ok(())
+}
+
+async fn import_participants(
+    db: &Db,
+    cohort: &str,
+    dry_run: bool,
+    file: &std::path::Path,
+) -> anyhow::Result<()> {
+    let Some(cohort) = crate::service::programmes::find_cohort(db, cohort)
+        .await
+        .map_err(explain)?
+    else {
+        anyhow::bail!("no cohort with id or slug {cohort}");
+    };
+    let bytes =
+        std::fs::read(file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+    let outcome = crate::service::import::import(db, &Actor::cli(), &cohort, &bytes, dry_run)
+        .await
+        .map_err(|e| match e {
+            AppError::Validation(errors) => anyhow::anyhow!(
+                "{} ({}):{}",
+                file.display(),
+                if cli_lang() == Lang::Pl {
+                    "nic nie zaimportowano"
+                } else {
+                    "nothing imported"
+                },
+                describe(&errors)
+            ),
+            other => explain(other),
+        })?;
+    if dry_run {
+        println!(
+            "{}: {} valid rows, nothing written (dry run)",
+            cohort.slug, outcome.valid
+        );
+    } else {
+        println!(
+            "{}: {} participants imported",
+            cohort.slug, outcome.imported
+        );
     }
     Ok(())
 }

@@ -65,8 +65,11 @@ struct Entry {
     en: &'static str,
 }
 
-static MESSAGES: LazyLock<HashMap<&'static str, Entry>> =
-    LazyLock::new(|| parse_messages(include_str!("messages.txt")));
+static MESSAGES: LazyLock<HashMap<&'static str, Entry>> = LazyLock::new(|| {
+    let mut map = parse_messages(include_str!("messages.txt"));
+    map.extend(parse_messages(include_str!("messages_enrolment.txt")));
+    map
+});
 
 /// Parses the messages file: a key on its own line, then `pl: …` and `en: …` lines.
 fn parse_messages(text: &'static str) -> HashMap<&'static str, Entry> {
@@ -217,7 +220,11 @@ mod tests {
 
     #[test]
     fn every_message_has_both_languages_and_no_key_is_defined_twice() {
-        let text = include_str!("messages.txt");
+        let text = concat!(
+            include_str!("messages.txt"),
+            "\n",
+            include_str!("messages_enrolment.txt")
+        );
         let mut seen = std::collections::HashSet::new();
         let mut expecting: Option<(&str, u8)> = None;
         for line in text

@@ -5,9 +5,11 @@ pub mod api;
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod i18n;
+pub mod output;
 pub mod service;
 pub mod web;
 

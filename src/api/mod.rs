@@ -2,9 +2,11 @@
 //! statuses, and the OpenAPI document generated from the route annotations.
 
 pub mod body;
+pub mod enrolments;
 pub mod gminy;
 pub mod me;
 pub mod openapi;
+pub mod programmes;
 
 pub use body::ApiJson;
 
@@ -23,7 +25,14 @@ use crate::service::tokens;
 use crate::web::context::request_lang;
 
 pub fn routes() -> Vec<Route> {
-    [gminy::routes(), me::routes(), openapi::routes()].concat()
+    [
+        gminy::routes(),
+        me::routes(),
+        openapi::routes(),
+        programmes::routes(),
+        enrolments::routes(),
+    ]
+    .concat()
 }
 
 pub fn catchers() -> Vec<Catcher> {

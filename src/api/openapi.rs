@@ -5,7 +5,7 @@ use rocket::{Route, get, routes};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{ErrorBody, ErrorDetailBody, gminy, me};
+use super::{ErrorBody, ErrorDetailBody, enrolments, gminy, me, programmes};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -16,7 +16,28 @@ use super::{ErrorBody, ErrorDetailBody, gminy, me};
                        reports of advocacy training academies. Authenticate with `Authorization: Bearer <token>`; \
                        tokens are issued on the account page or by `akademia token --email E`."
     ),
-    paths(gminy::search, me::me, document),
+    paths(
+        gminy::search,
+        me::me,
+        document,
+        programmes::list_programmes,
+        programmes::create_programme,
+        programmes::get_programme,
+        programmes::update_programme,
+        programmes::list_cohorts,
+        programmes::create_cohort,
+        programmes::get_cohort,
+        programmes::update_cohort,
+        enrolments::list,
+        enrolments::create,
+        enrolments::update_status,
+        enrolments::teams,
+        enrolments::import_csv,
+        enrolments::export_participant,
+        enrolments::erase_participant,
+        enrolments::list_organisations,
+        enrolments::create_organisation,
+    ),
     components(schemas(ErrorBody, ErrorDetailBody, crate::db::gminy::Gmina, me::Me, crate::domain::Role)),
     modifiers(&BearerAuth)
 )]

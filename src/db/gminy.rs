@@ -219,3 +219,14 @@ async fn update(
         .map(|_| ())
     })
 }
+
+/// Every active gmina, for resolving many codes and names at once.
+pub async fn all_active(db: &Db) -> sqlx::Result<Vec<Gmina>> {
+    on_pool!(db, |pool| {
+        sqlx::query_as(
+            "SELECT teryt, name, kind, powiat, voivodeship FROM gminy WHERE active = TRUE ORDER BY teryt",
+        )
+        .fetch_all(pool)
+        .await
+    })
+}

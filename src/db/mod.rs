@@ -4,8 +4,11 @@
 //! so SQL that both dialects accept (with `$1` placeholders) is written once.
 
 pub mod audit;
+pub mod enrolments;
 pub mod gminy;
 pub mod id;
+pub mod organisations;
+pub mod programmes;
 pub mod reference;
 pub mod settings;
 pub mod throttle;

@@ -3,6 +3,8 @@
 pub mod email;
 pub mod fold;
 pub mod gmina;
+pub mod import;
+pub mod participant;
 pub mod password;
 pub mod role;
 pub mod terc;

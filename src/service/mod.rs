@@ -2,7 +2,13 @@
 //! the command line. Every write that matters is audited in its own transaction.
 
 pub mod auth;
+pub mod enrolments;
+pub mod exports;
 pub mod gminy;
+pub mod import;
+pub mod organisations;
+pub mod privacy;
+pub mod programmes;
 pub mod tokens;
 pub mod users;
 

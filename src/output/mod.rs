@@ -1,0 +1,4 @@
+//! Files the application writes: CSV for Excel, XLSX.
+
+pub mod csv;
+pub mod xlsx;
