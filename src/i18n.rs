@@ -223,7 +223,9 @@ mod tests {
         let text = concat!(
             include_str!("messages.txt"),
             "\n",
-            include_str!("messages_enrolment.txt")
+            include_str!("messages_enrolment.txt"),
+            "\n",
+            include_str!("messages_people.txt")
         );
         let mut seen = std::collections::HashSet::new();
         let mut expecting: Option<(&str, u8)> = None;

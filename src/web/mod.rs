@@ -3,11 +3,15 @@
 pub mod account;
 pub mod admin;
 pub mod auth;
+pub mod cohorts;
 pub mod context;
 pub mod csrf;
 pub mod errors;
 pub mod gminy;
 pub mod home;
+pub mod options;
+pub mod organisations;
+pub mod participants;
 pub mod security;
 pub mod session;
 pub mod templating;
@@ -29,6 +33,9 @@ pub fn routes() -> Vec<Route> {
         account::routes(),
         admin::routes(),
         gminy::routes(),
+        cohorts::routes(),
+        organisations::routes(),
+        participants::routes(),
     ]
     .concat()
 }

@@ -113,3 +113,8 @@ role_guard!(
     /// An administrator.
     AdminUser: Role::Admin
 );
+
+role_guard!(
+    /// A coordinator or an administrator: who runs programmes, cohorts and enrolment.
+    StaffUser: Role::Admin, Role::Coordinator
+);

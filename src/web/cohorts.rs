@@ -1,0 +1,7 @@
+//! (being written)
+
+use rocket::{Route, routes};
+
+pub fn routes() -> Vec<Route> {
+    routes![]
+}
