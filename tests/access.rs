@@ -29,6 +29,7 @@ enum Access {
 use Access::*;
 
 const ADMIN: &[Role] = &[Role::Admin];
+const STAFF: &[Role] = &[Role::Admin, Role::Coordinator];
 const EVERYONE: &[Role] = &[Role::Admin, Role::Coordinator, Role::Trainer, Role::Funder];
 
 fn decisions() -> BTreeMap<&'static str, Access> {
@@ -61,6 +62,48 @@ fn decisions() -> BTreeMap<&'static str, Access> {
         ("GET /api/v1/gminy", Api(EVERYONE)),
         ("GET /api/v1/me", Api(EVERYONE)),
         ("GET /api/v1/openapi.json", ApiPublic),
+        ("GET /programmes", Roles(STAFF)),
+        ("POST /programmes", Roles(STAFF)),
+        ("GET /programmes/new", Roles(STAFF)),
+        ("GET /programmes/<p>", Roles(STAFF)),
+        ("POST /programmes/<p>", Roles(STAFF)),
+        ("GET /programmes/<p>/edit", Roles(STAFF)),
+        ("POST /programmes/<p>/archive", Roles(STAFF)),
+        ("POST /programmes/<p>/members", Roles(STAFF)),
+        ("POST /programmes/<p>/members/<user>/remove", Roles(STAFF)),
+        ("GET /programmes/<p>/cohorts/new", Roles(STAFF)),
+        ("POST /programmes/<p>/cohorts", Roles(STAFF)),
+        ("GET /cohorts/<c>", Roles(STAFF)),
+        ("POST /cohorts/<c>", Roles(STAFF)),
+        ("GET /cohorts/<c>/edit", Roles(STAFF)),
+        ("GET /cohorts/<c>/gminas", Roles(STAFF)),
+        ("POST /cohorts/<c>/gminas", Roles(STAFF)),
+        ("POST /cohorts/<c>/gminas/<teryt>/remove", Roles(STAFF)),
+        ("GET /cohorts/<c>/enrol", Roles(STAFF)),
+        ("POST /cohorts/<c>/enrolments", Roles(STAFF)),
+        ("GET /cohorts/<c>/import", Roles(STAFF)),
+        ("POST /cohorts/<c>/import", Roles(STAFF)),
+        ("GET /cohorts/<c>/import/template.csv", Roles(STAFF)),
+        ("GET /cohorts/<c>/import/template.xlsx", Roles(STAFF)),
+        ("GET /cohorts/<c>/export.csv", Roles(STAFF)),
+        ("GET /cohorts/<c>/export.xlsx", Roles(STAFF)),
+        ("GET /api/v1/programmes", Api(STAFF)),
+        ("POST /api/v1/programmes", Api(STAFF)),
+        ("GET /api/v1/programmes/<p>", Api(STAFF)),
+        ("PUT /api/v1/programmes/<p>", Api(STAFF)),
+        ("GET /api/v1/cohorts", Api(STAFF)),
+        ("POST /api/v1/cohorts", Api(STAFF)),
+        ("GET /api/v1/cohorts/<c>", Api(STAFF)),
+        ("PUT /api/v1/cohorts/<c>", Api(STAFF)),
+        ("GET /api/v1/cohorts/<c>/enrolments", Api(STAFF)),
+        ("POST /api/v1/cohorts/<c>/enrolments", Api(STAFF)),
+        ("GET /api/v1/cohorts/<c>/teams", Api(STAFF)),
+        ("POST /api/v1/cohorts/<c>/import", Api(STAFF)),
+        ("PATCH /api/v1/enrolments/<e>", Api(STAFF)),
+        ("GET /api/v1/participants/<p>/export", Api(STAFF)),
+        ("POST /api/v1/participants/<p>/erase", Api(STAFF)),
+        ("GET /api/v1/organisations", Api(STAFF)),
+        ("POST /api/v1/organisations", Api(STAFF)),
     ])
 }
 
@@ -69,7 +112,14 @@ fn fill(path: &str, own_id: &str) -> String {
     path.split('/')
         .map(|segment| match segment {
             "<id>" => own_id.to_owned(),
-            "<token>" => "01936b4c-0000-7000-8000-000000000000".to_owned(),
+            "<token>" | "<e>" => "01936b4c-0000-7000-8000-000000000000".to_owned(),
+            "<user>" => own_id.to_owned(),
+            "<c>" => "no-such-cohort".to_owned(),
+            "<p>" if path.starts_with("/api/v1/participants") => {
+                "01936b4c-0000-7000-8000-000000000001".to_owned()
+            }
+            "<p>" => "no-such-programme".to_owned(),
+            "<teryt>" => "3026043".to_owned(),
             "<path..>" => "css/app.css".to_owned(),
             s if s.starts_with('<') => {
                 panic!("add a value for the segment {s} in access.rs fill()")

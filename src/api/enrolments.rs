@@ -9,7 +9,7 @@ use rocket::{Route, get, patch, post, routes};
 use serde::{Deserialize, Serialize};
 
 use super::programmes::text_or_number;
-use super::{ApiJson, ApiUser, DbState};
+use super::{ApiJson, ApiStaff, DbState};
 use crate::db::Id;
 use crate::db::audit::Actor;
 use crate::db::organisations::Organisation;
@@ -118,7 +118,7 @@ pub struct EnrolmentBody {
     responses((status = 200, body = [EnrolmentOut]), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)),
     security(("bearer" = [])))]
 #[get("/cohorts/<c>/enrolments")]
-pub async fn list(db: &DbState, user: ApiUser, c: &str) -> AppResult<Json<Vec<EnrolmentOut>>> {
+pub async fn list(db: &DbState, user: ApiStaff, c: &str) -> AppResult<Json<Vec<EnrolmentOut>>> {
     let (_, rows) = service::list(db, &user.0, c).await?;
     Ok(Json(rows.into_iter().map(Into::into).collect()))
 }
@@ -131,7 +131,7 @@ pub async fn list(db: &DbState, user: ApiUser, c: &str) -> AppResult<Json<Vec<En
 #[post("/cohorts/<c>/enrolments", data = "<body>")]
 pub async fn create(
     db: &DbState,
-    user: ApiUser,
+    user: ApiStaff,
     c: &str,
     body: ApiJson<EnrolmentBody>,
 ) -> AppResult<(Status, Json<EnrolmentOut>)> {
@@ -178,7 +178,7 @@ pub struct StatusBody {
 #[patch("/enrolments/<e>", data = "<body>")]
 pub async fn update_status(
     db: &DbState,
-    user: ApiUser,
+    user: ApiStaff,
     e: Id,
     body: ApiJson<StatusBody>,
 ) -> AppResult<Json<EnrolmentOut>> {
@@ -223,7 +223,7 @@ pub struct TeamOut {
     responses((status = 200, body = [TeamOut]), (status = 404, body = super::ErrorBody)),
     security(("bearer" = [])))]
 #[get("/cohorts/<c>/teams")]
-pub async fn teams(db: &DbState, user: ApiUser, c: &str) -> AppResult<Json<Vec<TeamOut>>> {
+pub async fn teams(db: &DbState, user: ApiStaff, c: &str) -> AppResult<Json<Vec<TeamOut>>> {
     let (_, teams) = service::teams(db, &user.0, c).await?;
     let active = |list: &Vec<EnrolmentView>| {
         list.iter()
@@ -267,7 +267,7 @@ pub struct ImportOut {
 #[post("/cohorts/<c>/import?<dry_run>", data = "<data>")]
 pub async fn import_csv(
     db: &DbState,
-    user: ApiUser,
+    user: ApiStaff,
     c: &str,
     dry_run: Option<bool>,
     data: Data<'_>,
@@ -301,7 +301,7 @@ pub async fn import_csv(
     responses((status = 200, description = "the person's data and enrolments"), (status = 404, body = super::ErrorBody)),
     security(("bearer" = [])))]
 #[get("/participants/<p>/export")]
-pub async fn export_participant(db: &DbState, user: ApiUser, p: Id) -> AppResult<Json<Value>> {
+pub async fn export_participant(db: &DbState, user: ApiStaff, p: Id) -> AppResult<Json<Value>> {
     Ok(Json(privacy::export(db, &user.0, p).await?))
 }
 
@@ -317,7 +317,7 @@ pub struct Erased {
     responses((status = 200, body = Erased), (status = 404, body = super::ErrorBody)),
     security(("bearer" = [])))]
 #[post("/participants/<p>/erase")]
-pub async fn erase_participant(db: &DbState, user: ApiUser, p: Id) -> AppResult<Json<Erased>> {
+pub async fn erase_participant(db: &DbState, user: ApiStaff, p: Id) -> AppResult<Json<Erased>> {
     privacy::erase(db, &user.0, p).await?;
     Ok(Json(Erased { erased: true }))
 }
@@ -366,7 +366,7 @@ pub struct OrganisationBody {
 #[get("/organisations")]
 pub async fn list_organisations(
     db: &DbState,
-    user: ApiUser,
+    user: ApiStaff,
 ) -> AppResult<Json<Vec<OrganisationOut>>> {
     let list = org_service::list(db, &user.0).await?;
     Ok(Json(list.into_iter().map(Into::into).collect()))
@@ -379,7 +379,7 @@ pub async fn list_organisations(
 #[post("/organisations", data = "<body>")]
 pub async fn create_organisation(
     db: &DbState,
-    user: ApiUser,
+    user: ApiStaff,
     body: ApiJson<OrganisationBody>,
 ) -> AppResult<(Status, Json<OrganisationOut>)> {
     let b = body.0;

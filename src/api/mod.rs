@@ -75,6 +75,27 @@ impl<'r> FromRequest<'r> for ApiUser {
     }
 }
 
+/// An API user who runs programmes (admin or coordinator); others get 403 before the body is read.
+pub struct ApiStaff(pub User);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for ApiStaff {
+    type Error = ();
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
+        match ApiUser::from_request(req).await {
+            Outcome::Success(ApiUser(user)) => {
+                if matches!(user.role, Role::Admin | Role::Coordinator) {
+                    Outcome::Success(ApiStaff(user))
+                } else {
+                    Outcome::Error((Status::Forbidden, ()))
+                }
+            }
+            Outcome::Error(e) => Outcome::Error(e),
+            Outcome::Forward(f) => Outcome::Forward(f),
+        }
+    }
+}
+
 /// The body of every API error.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {

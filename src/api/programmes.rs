@@ -7,7 +7,7 @@ use rocket::serde::json::Json;
 use rocket::{Route, get, post, put, routes};
 use serde::{Deserialize, Deserializer, Serialize};
 
-use super::{ApiJson, ApiUser, DbState};
+use super::{ApiJson, ApiStaff, DbState};
 use crate::db::Id;
 use crate::db::programmes::{Cohort, Programme};
 use crate::domain::participant::Currency;
@@ -123,7 +123,7 @@ impl From<ProgrammeBody> for ProgrammeInput {
     responses((status = 200, body = [ProgrammeOut]), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody)),
     security(("bearer" = [])))]
 #[get("/programmes")]
-pub async fn list_programmes(db: &DbState, user: ApiUser) -> AppResult<Json<Vec<ProgrammeOut>>> {
+pub async fn list_programmes(db: &DbState, user: ApiStaff) -> AppResult<Json<Vec<ProgrammeOut>>> {
     let list = service::list(db, &user.0).await?;
     Ok(Json(list.into_iter().map(Into::into).collect()))
 }
@@ -135,7 +135,7 @@ pub async fn list_programmes(db: &DbState, user: ApiUser) -> AppResult<Json<Vec<
 #[post("/programmes", data = "<body>")]
 pub async fn create_programme(
     db: &DbState,
-    user: ApiUser,
+    user: ApiStaff,
     body: ApiJson<ProgrammeBody>,
 ) -> AppResult<(Status, Json<ProgrammeOut>)> {
     let p = service::create(db, &user.0, &body.0.into()).await?;
@@ -148,7 +148,7 @@ pub async fn create_programme(
     responses((status = 200, body = ProgrammeOut), (status = 404, body = super::ErrorBody)),
     security(("bearer" = [])))]
 #[get("/programmes/<p>")]
-pub async fn get_programme(db: &DbState, user: ApiUser, p: &str) -> AppResult<Json<ProgrammeOut>> {
+pub async fn get_programme(db: &DbState, user: ApiStaff, p: &str) -> AppResult<Json<ProgrammeOut>> {
     Ok(Json(service::programme_for(db, &user.0, p).await?.into()))
 }
 
@@ -160,7 +160,7 @@ pub async fn get_programme(db: &DbState, user: ApiUser, p: &str) -> AppResult<Js
 #[put("/programmes/<p>", data = "<body>")]
 pub async fn update_programme(
     db: &DbState,
-    user: ApiUser,
+    user: ApiStaff,
     p: &str,
     body: ApiJson<ProgrammeBody>,
 ) -> AppResult<Json<ProgrammeOut>> {
@@ -232,7 +232,7 @@ impl From<CohortBody> for CohortInput {
     responses((status = 200, body = [CohortOut]), (status = 403, body = super::ErrorBody)),
     security(("bearer" = [])))]
 #[get("/cohorts")]
-pub async fn list_cohorts(db: &DbState, user: ApiUser) -> AppResult<Json<Vec<CohortOut>>> {
+pub async fn list_cohorts(db: &DbState, user: ApiStaff) -> AppResult<Json<Vec<CohortOut>>> {
     let list = service::list_cohorts(db, &user.0).await?;
     Ok(Json(list.into_iter().map(Into::into).collect()))
 }
@@ -244,7 +244,7 @@ pub async fn list_cohorts(db: &DbState, user: ApiUser) -> AppResult<Json<Vec<Coh
 #[post("/cohorts", data = "<body>")]
 pub async fn create_cohort(
     db: &DbState,
-    user: ApiUser,
+    user: ApiStaff,
     body: ApiJson<CohortBody>,
 ) -> AppResult<(Status, Json<CohortOut>)> {
     let c = service::create_cohort(db, &user.0, &body.0.into()).await?;
@@ -257,7 +257,7 @@ pub async fn create_cohort(
     responses((status = 200, body = CohortOut), (status = 404, body = super::ErrorBody)),
     security(("bearer" = [])))]
 #[get("/cohorts/<c>")]
-pub async fn get_cohort(db: &DbState, user: ApiUser, c: &str) -> AppResult<Json<CohortOut>> {
+pub async fn get_cohort(db: &DbState, user: ApiStaff, c: &str) -> AppResult<Json<CohortOut>> {
     Ok(Json(service::cohort_for(db, &user.0, c).await?.into()))
 }
 
@@ -269,7 +269,7 @@ pub async fn get_cohort(db: &DbState, user: ApiUser, c: &str) -> AppResult<Json<
 #[put("/cohorts/<c>", data = "<body>")]
 pub async fn update_cohort(
     db: &DbState,
-    user: ApiUser,
+    user: ApiStaff,
     c: &str,
     body: ApiJson<CohortBody>,
 ) -> AppResult<Json<CohortOut>> {

@@ -417,6 +417,8 @@ pub fn build_teams(team_rows: Vec<TeamRow>, enrolled: Vec<EnrolmentView>) -> Vec
             .or_default()
             .push(e);
     }
+    let mut team_rows = team_rows;
+    team_rows.sort_by_cached_key(|t| (fold(&t.name), t.teryt.clone()));
     team_rows
         .into_iter()
         .map(|gmina| {
@@ -503,6 +505,9 @@ pub async fn remove_team(db: &Db, user: &User, cohort_key: &str, teryt: &str) ->
 
 /// An enrolment `user` may manage, with its cohort.
 pub async fn enrolment_for(db: &Db, user: &User, id: Id) -> AppResult<(Cohort, EnrolmentRow)> {
+    if !crate::service::programmes::manages(user) {
+        return Err(AppError::Forbidden);
+    }
     let row = enrolments::find(db, id).await?.ok_or(AppError::NotFound)?;
     let cohort = cohort_for(db, user, &row.cohort_id.to_string()).await?;
     Ok((cohort, row))

@@ -19,6 +19,9 @@ async fn visible_enrolments(
     user: &User,
     participant_id: Id,
 ) -> AppResult<Vec<EnrolmentRow>> {
+    if !crate::service::programmes::manages(user) {
+        return Err(AppError::Forbidden);
+    }
     let all = enrolments::for_participant(db, participant_id).await?;
     let mut visible = Vec::new();
     for e in all {

@@ -12,6 +12,7 @@ pub mod home;
 pub mod options;
 pub mod organisations;
 pub mod participants;
+pub mod programmes;
 pub mod security;
 pub mod session;
 pub mod templating;
@@ -36,6 +37,7 @@ pub fn routes() -> Vec<Route> {
         cohorts::routes(),
         organisations::routes(),
         participants::routes(),
+        programmes::routes(),
     ]
     .concat()
 }

@@ -8,7 +8,7 @@ use akademia::db::{Db, Id};
 use akademia::domain::Role;
 use akademia::service::{tokens, users as user_service};
 use rocket::figment::Figment;
-use rocket::http::{ContentType, Header, Status};
+use rocket::http::{ContentType, Header, Method, Status};
 use rocket::local::asynchronous::{Client, LocalResponse};
 
 pub const PASSWORD: &str = "Haslo-testowe-2026";
@@ -209,6 +209,45 @@ impl TestApp {
             status,
             serde_json::from_str(&body).unwrap_or(serde_json::Value::Null),
         )
+    }
+
+    /// Any method with a raw body of `content_type`; the answer parsed as JSON (Null if not JSON).
+    pub async fn api_send(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: &[u8],
+        content_type: ContentType,
+    ) -> (Status, serde_json::Value) {
+        let mut req = self
+            .client
+            .req(method, path.to_owned())
+            .header(content_type)
+            .body(body);
+        if let Some(t) = token {
+            req = req.header(Header::new("Authorization", format!("Bearer {t}")));
+        }
+        let res = req.dispatch().await;
+        let status = res.status();
+        let body = res.into_string().await.unwrap_or_default();
+        (
+            status,
+            serde_json::from_str(&body).unwrap_or(serde_json::Value::Null),
+        )
+    }
+
+    /// Any method with a JSON body.
+    pub async fn api_json(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: &serde_json::Value,
+    ) -> (Status, serde_json::Value) {
+        let bytes = serde_json::to_vec(body).expect("JSON body");
+        self.api_send(method, path, token, &bytes, ContentType::JSON)
+            .await
     }
 
     pub async fn user_id(&self, email: &str) -> Id {
