@@ -55,11 +55,23 @@ enum Command {
     /// Import data from files
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Benchmarks quoted in closing notes (run on a scratch database)
+    #[command(subcommand)]
+    Bench(BenchCommand),
     /// Load the demo academy (WARNiK 2021–2022; idempotent), print its logins, then serve
     Demo {
         /// Load and exit without starting the server
         #[arg(long)]
         no_serve: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Time a participant CSV import of a generated file: rows/s and peak memory
+    Import {
+        #[arg(long, default_value_t = 10_000)]
+        rows: usize,
     },
 }
 
@@ -170,6 +182,11 @@ async fn dispatch(command: Command, figment: rocket::figment::Figment) -> anyhow
             revoke_all,
         } => token(&db, &email, &label, revoke_all).await,
         Command::Gminy(GminyCommand::Load { file }) => load_gminy(&db, &file).await,
+        Command::Bench(BenchCommand::Import { rows }) => {
+            let report = crate::bench::import(&db, rows).await.map_err(explain)?;
+            println!("{report}");
+            Ok(())
+        }
         Command::Import(ImportCommand::Participants {
             cohort,
             dry_run,

@@ -2,6 +2,7 @@
 //! certificates and funder reports. This crate is the whole application; `main.rs` only calls `cli::run`.
 
 pub mod api;
+pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod db;

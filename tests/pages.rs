@@ -6,8 +6,8 @@ use akademia::domain::Role;
 use common::Browse;
 use rocket::http::Status;
 
-/// The GET pages an admin can open (with real values for the ids).
-fn pages(user_id: &str) -> Vec<String> {
+/// The GET pages an admin can open (with real values for the ids; the demo academy loaded).
+fn pages(user_id: &str, enrolment_id: &str) -> Vec<String> {
     [
         "/",
         "/account",
@@ -20,10 +20,21 @@ fn pages(user_id: &str) -> Vec<String> {
         "/admin/audit",
         "/admin/audit?action=user.",
         "/admin/gminy",
+        "/programmes",
+        "/programmes/new",
+        "/programmes/warnik",
+        "/programmes/warnik/edit",
+        "/programmes/warnik/cohorts/new",
+        "/cohorts/warnik-2021",
+        "/cohorts/warnik-2021/edit",
+        "/cohorts/warnik-2021/gminas",
+        "/cohorts/warnik-2021/gminas?q=leszno",
+        "/cohorts/warnik-2021/enrol?gmina=3063011&group=ngo",
+        "/cohorts/warnik-2021/import",
     ]
     .iter()
     .map(|p| p.to_string())
-    .chain([format!("/admin/users/{user_id}")])
+    .chain([format!("/admin/users/{user_id}"), format!("/enrolments/{enrolment_id}")])
     .collect()
 }
 
@@ -64,9 +75,11 @@ fn page_problems(html: &str, lang: &str) -> Vec<String> {
 both_backends! {
     async fn every_page_works_in_polish_and_in_english(app) {
         let (admin, browser, _) = app.signed_in("admin@test.pl", Role::Admin).await;
+        akademia::demo::load(&app.db).await.expect("demo academy");
+        let enrolment = app.count_text("SELECT CAST(id AS TEXT) FROM enrolments ORDER BY id LIMIT 1").await;
         let mut problems = Vec::new();
         for lang in ["pl", "en"] {
-            for page in pages(&admin.id.to_string()) {
+            for page in pages(&admin.id.to_string(), &enrolment) {
                 let sep = if page.contains('?') { '&' } else { '?' };
                 let (status, html) = browser.get(&format!("{page}{sep}lang={lang}")).await;
                 if status != Status::Ok {

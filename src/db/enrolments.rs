@@ -161,6 +161,15 @@ pub async fn participants_by_email(
     tx: &mut Tx,
     emails: &[String],
 ) -> sqlx::Result<Vec<(String, Id)>> {
+    if let Tx::Postgres(conn) = tx {
+        return sqlx::query_as(
+            "SELECT email, id FROM participants WHERE erased_at IS NULL AND email = ANY($1::text[]) \
+             ORDER BY created_at",
+        )
+        .bind(emails)
+        .fetch_all(&mut **conn)
+        .await;
+    }
     let mut found = Vec::new();
     for chunk in emails.chunks(CHUNK) {
         let rows: Vec<(String, Id)> = on_tx!(tx, |conn| {
@@ -181,6 +190,34 @@ pub async fn participants_by_email(
 
 pub async fn insert_participants(tx: &mut Tx, rows: &[NewParticipant]) -> sqlx::Result<()> {
     let at = now();
+    if let Tx::Postgres(conn) = tx {
+        // One statement with array parameters: PostgreSQL parses a 10,000-row VALUES list slowly.
+        let col = |f: fn(&NewParticipant) -> Option<String>| rows.iter().map(f).collect::<Vec<_>>();
+        sqlx::query(
+            "INSERT INTO participants (id, first_name, last_name, email, phone, sex, birth_year, \
+             vulnerability, consent_data_on, consent_image_on, created_at, updated_at) \
+             SELECT id, first_name, last_name, email, phone, sex, birth_year, vulnerability, \
+                    consent_data_on, consent_image_on, $11, $11 \
+             FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], \
+                         $7::int4[], $8::text[], $9::date[], $10::date[]) \
+               AS t(id, first_name, last_name, email, phone, sex, birth_year, vulnerability, \
+                    consent_data_on, consent_image_on)",
+        )
+        .bind(rows.iter().map(|p| p.id.0).collect::<Vec<_>>())
+        .bind(rows.iter().map(|p| p.first_name.clone()).collect::<Vec<_>>())
+        .bind(rows.iter().map(|p| p.last_name.clone()).collect::<Vec<_>>())
+        .bind(col(|p| p.email.clone()))
+        .bind(col(|p| p.phone.clone()))
+        .bind(col(|p| p.sex.map(|s| s.as_str().to_owned())))
+        .bind(rows.iter().map(|p| p.birth_year).collect::<Vec<_>>())
+        .bind(col(|p| p.vulnerability.clone()))
+        .bind(rows.iter().map(|p| p.consent_data_on).collect::<Vec<_>>())
+        .bind(rows.iter().map(|p| p.consent_image_on).collect::<Vec<_>>())
+        .bind(at)
+        .execute(&mut **conn)
+        .await?;
+        return Ok(());
+    }
     for chunk in rows.chunks(CHUNK) {
         on_tx!(tx, |conn| {
             let mut b = sqlx::QueryBuilder::new(
@@ -209,6 +246,29 @@ pub async fn insert_participants(tx: &mut Tx, rows: &[NewParticipant]) -> sqlx::
 
 pub async fn insert_enrolments(tx: &mut Tx, rows: &[NewEnrolment]) -> sqlx::Result<()> {
     let at = now();
+    if let Tx::Postgres(conn) = tx {
+        sqlx::query(
+            "INSERT INTO enrolments (id, cohort_id, participant_id, gmina_teryt, grp, organisation_id, \
+             status, email_key, person_key, not_duplicate, created_at, updated_at) \
+             SELECT id, cohort_id, participant_id, gmina_teryt, grp, organisation_id, 'enrolled', \
+                    email_key, person_key, FALSE, $9, $9 \
+             FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::uuid[], \
+                         $7::text[], $8::text[]) \
+               AS t(id, cohort_id, participant_id, gmina_teryt, grp, organisation_id, email_key, person_key)",
+        )
+        .bind(rows.iter().map(|e| e.id.0).collect::<Vec<_>>())
+        .bind(rows.iter().map(|e| e.cohort_id.0).collect::<Vec<_>>())
+        .bind(rows.iter().map(|e| e.participant_id.0).collect::<Vec<_>>())
+        .bind(rows.iter().map(|e| e.gmina_teryt.clone()).collect::<Vec<_>>())
+        .bind(rows.iter().map(|e| e.group.as_str().to_owned()).collect::<Vec<_>>())
+        .bind(rows.iter().map(|e| e.organisation_id.map(|o| o.0)).collect::<Vec<_>>())
+        .bind(rows.iter().map(|e| e.email_key.clone()).collect::<Vec<_>>())
+        .bind(rows.iter().map(|e| e.person_key.clone()).collect::<Vec<_>>())
+        .bind(at)
+        .execute(&mut **conn)
+        .await?;
+        return Ok(());
+    }
     for chunk in rows.chunks(CHUNK) {
         on_tx!(tx, |conn| {
             let mut b = sqlx::QueryBuilder::new(
@@ -238,6 +298,19 @@ pub async fn insert_enrolments(tx: &mut Tx, rows: &[NewEnrolment]) -> sqlx::Resu
 /// Adds gmina teams to a cohort; teams already there stay as they are.
 pub async fn ensure_teams(tx: &mut Tx, cohort_id: Id, teryts: &[String]) -> sqlx::Result<()> {
     let at = now();
+    if let Tx::Postgres(conn) = tx {
+        sqlx::query(
+            "INSERT INTO cohort_teams (cohort_id, gmina_teryt, added_at) \
+             SELECT $1, t, $3 FROM UNNEST($2::text[]) AS t \
+             ON CONFLICT (cohort_id, gmina_teryt) DO NOTHING",
+        )
+        .bind(cohort_id)
+        .bind(teryts)
+        .bind(at)
+        .execute(&mut **conn)
+        .await?;
+        return Ok(());
+    }
     for chunk in teryts.chunks(CHUNK) {
         on_tx!(tx, |conn| {
             let mut b = sqlx::QueryBuilder::new(

@@ -113,3 +113,27 @@ pub async fn update(tx: &mut Tx, id: Id, f: &OrganisationFields) -> sqlx::Result
         .map(|_| ())
     })
 }
+
+/// Inserts many organisations at once (new ones named in an import).
+pub async fn insert_many(tx: &mut Tx, rows: &[(Id, OrganisationFields)]) -> sqlx::Result<()> {
+    let at = now();
+    for chunk in rows.chunks(400) {
+        on_tx!(tx, |conn| {
+            let mut b = sqlx::QueryBuilder::new(
+                "INSERT INTO organisations (id, name, name_folded, kind, krs, gmina_teryt, created_at, updated_at) ",
+            );
+            b.push_values(chunk, |mut r, (id, f)| {
+                r.push_bind(*id)
+                    .push_bind(f.name.as_str())
+                    .push_bind(fold(&f.name))
+                    .push_bind(f.kind)
+                    .push_bind(f.krs.as_deref())
+                    .push_bind(f.gmina_teryt.as_deref())
+                    .push_bind(at)
+                    .push_bind(at);
+            });
+            b.build().execute(&mut *conn).await.map(|_| ())
+        })?;
+    }
+    Ok(())
+}

@@ -260,6 +260,7 @@ pub async fn write_people(tx: &mut Tx, cohort_id: Id, people: &[NewPerson]) -> A
     for (folded, id) in organisations::ids_by_folded_name(tx).await? {
         orgs.entry(folded).or_insert(id);
     }
+    let mut new_orgs: Vec<(Id, OrganisationFields)> = Vec::new();
     let mut new_participants = Vec::new();
     let mut new_enrolments = Vec::with_capacity(people.len());
     for p in people {
@@ -270,13 +271,16 @@ pub async fn write_people(tx: &mut Tx, cohort_id: Id, people: &[NewPerson]) -> A
                 match orgs.get(&folded) {
                     Some(id) => Some(*id),
                     None => {
-                        let fields = OrganisationFields {
-                            name: name.clone(),
-                            kind: guessed_kind(p.group),
-                            krs: None,
-                            gmina_teryt: Some(p.gmina.clone()),
-                        };
-                        let id = organisations::insert(tx, &fields).await?;
+                        let id = Id::new();
+                        new_orgs.push((
+                            id,
+                            OrganisationFields {
+                                name: name.clone(),
+                                kind: guessed_kind(p.group),
+                                krs: None,
+                                gmina_teryt: Some(p.gmina.clone()),
+                            },
+                        ));
                         orgs.insert(folded, id);
                         Some(id)
                     }
@@ -318,6 +322,7 @@ pub async fn write_people(tx: &mut Tx, cohort_id: Id, people: &[NewPerson]) -> A
             person_key: person_key(&p.first_name, &p.last_name),
         });
     }
+    organisations::insert_many(tx, &new_orgs).await?;
     enrolments::insert_participants(tx, &new_participants).await?;
     enrolments::insert_enrolments(tx, &new_enrolments).await?;
     let mut teams: Vec<String> = people.iter().map(|p| p.gmina.clone()).collect();

@@ -197,6 +197,14 @@ impl TestApp {
             .expect(sql))
     }
 
+    /// One text value (`SELECT … AS TEXT`) on either backend.
+    pub async fn count_text(&self, sql: &'static str) -> String {
+        akademia::on_pool!(&self.db, |pool| sqlx::query_scalar::<_, String>(sql)
+            .fetch_one(pool)
+            .await
+            .expect(sql))
+    }
+
     pub async fn api_get(&self, path: &str, token: Option<&str>) -> (Status, serde_json::Value) {
         let mut req = self.client.get(path.to_owned());
         if let Some(t) = token {

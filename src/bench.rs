@@ -1,0 +1,124 @@
+//! `akademia bench …`: measurements the closing notes quote, run against the configured database.
+//! `bench import` times a participant import of a generated file (rows/s, peak memory).
+
+use std::time::Instant;
+
+use crate::db::audit::Actor;
+use crate::db::users::User;
+use crate::db::{Db, gminy};
+use crate::domain::Role;
+use crate::error::AppResult;
+use crate::service::import;
+use crate::service::programmes::{self, CohortInput, ProgrammeInput};
+
+const FIRST: [&str; 12] = [
+    "Anna", "Małgorzata", "Łucja", "Żaneta", "Grzegorz", "Paweł", "Zdzisław", "Bożena", "Jędrzej", "Ewa", "Michał", "Ścibor",
+];
+const LAST: [&str; 12] = [
+    "Nowak", "Wiśniewska", "Żółkiewska-Łęcka", "Kowalczyk", "Dąbrowski", "Ślęzak", "Pająk", "Brzęczyszczykiewicz", "Łuczak",
+    "Ćwiek", "Kaźmierczak", "Grześkowiak",
+];
+
+/// A participant CSV with `rows` people spread over every gmina, as Excel would save it.
+pub fn participants_csv(rows: usize, gminas: &[String], tag: &str) -> String {
+    let mut csv = String::with_capacity(rows * 110);
+    csv.push_str("imię;nazwisko;email;telefon;gmina;grupa;organizacja;płeć;rok_urodzenia\r\n");
+    let groups = ["urzędnik", "ngo", "onw"];
+    for i in 0..rows {
+        let gmina = &gminas[(i / 3) % gminas.len()];
+        let (first, last) = (FIRST[i % FIRST.len()], LAST[(i / FIRST.len()) % LAST.len()]);
+        let organisation = match i % 3 {
+            0 => format!("Urząd Gminy {gmina}"),
+            1 => format!("Stowarzyszenie nr {}", i % 500),
+            _ => String::new(),
+        };
+        csv.push_str(&format!(
+            "{first};{last};osoba{i}.{tag}@example.pl;+48 600 {:03} {:03};{gmina};{};{organisation};{};{}\r\n",
+            i % 1000,
+            (i / 1000) % 1000,
+            groups[i % 3],
+            if i % 2 == 0 { "K" } else { "M" },
+            1940 + (i % 60)
+        ));
+    }
+    csv
+}
+
+/// Peak and current resident memory of this process in MiB (Linux), if known.
+pub fn memory_mib() -> (Option<f64>, Option<f64>) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let read = |key: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(key))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|kb| kb.parse::<f64>().ok())
+            .map(|kb| kb / 1024.0)
+    };
+    (read("VmHWM:"), read("VmRSS:"))
+}
+
+async fn bench_user(db: &Db) -> AppResult<User> {
+    if let Some(user) = crate::db::users::find_by_email(db, "bench@akademia.invalid").await? {
+        return Ok(user);
+    }
+    let input = crate::service::users::NewUserInput {
+        email: "bench@akademia.invalid".into(),
+        name: "Benchmark".into(),
+        role: Role::Admin.as_str().into(),
+        password: crate::domain::token::random_string(24),
+        password_confirm: None,
+    };
+    crate::service::users::create(db, &Actor::system(), &input).await
+}
+
+/// Imports a generated file of `rows` participants into a fresh cohort of programme `bench`.
+pub async fn import(db: &Db, rows: usize) -> AppResult<String> {
+    let user = bench_user(db).await?;
+    if programmes::find_programme(db, "bench").await?.is_none() {
+        let input = ProgrammeInput {
+            name: "Benchmark".into(),
+            slug: "bench".into(),
+            funder: "—".into(),
+            starts_on: "2026-01-01".into(),
+            ends_on: "2026-12-31".into(),
+            ..Default::default()
+        };
+        programmes::create(db, &user, &input).await?;
+    }
+    let slug = format!("bench-{}", crate::db::Id::new().0.simple());
+    let cohort = programmes::create_cohort(
+        db,
+        &user,
+        &CohortInput {
+            programme: "bench".into(),
+            name: slug.clone(),
+            slug: slug[..30].to_owned(),
+            starts_on: "2026-01-01".into(),
+            ends_on: "2026-12-31".into(),
+            archived: false,
+        },
+    )
+    .await?;
+    let gminas: Vec<String> = gminy::all_active(db).await?.into_iter().map(|g| g.teryt).collect();
+    let csv = participants_csv(rows, &gminas, &slug[slug.len() - 8..]);
+    let (_, rss_before) = memory_mib();
+    let started = Instant::now();
+    let outcome = import::import(db, &Actor::user(&user), &cohort, csv.as_bytes(), false).await?;
+    let total = started.elapsed();
+    let (peak, rss_after) = memory_mib();
+    let rate = outcome.imported as f64 / total.as_secs_f64();
+    Ok(format!(
+        "import of {rows} rows ({:.1} MiB file) into {} on {}: {} imported in {:.2} s = {:.0} rows/s; \
+         process memory: peak {:.0} MiB, {:.0} MiB before, {:.0} MiB after",
+        csv.len() as f64 / 1_048_576.0,
+        cohort.slug,
+        db.backend().as_str(),
+        outcome.imported,
+        total.as_secs_f64(),
+        rate,
+        peak.unwrap_or(f64::NAN),
+        rss_before.unwrap_or(f64::NAN),
+        rss_after.unwrap_or(f64::NAN),
+    ))
+}
