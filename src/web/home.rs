@@ -9,14 +9,25 @@ use rocket_dyn_templates::Template;
 use super::Ctx;
 use super::session::CurrentUser;
 use crate::db::Db;
+use crate::error::AppResult;
+use crate::service::programmes;
 
 pub fn routes() -> Vec<Route> {
     routes![home, health]
 }
 
 #[get("/")]
-fn home(ctx: Ctx, user: CurrentUser) -> Template {
-    ctx.render("home", context! { role => user.0.role.as_str() })
+async fn home(ctx: Ctx, db: &State<Db>, user: CurrentUser) -> AppResult<Template> {
+    let cohorts = if programmes::manages(&user.0) {
+        programmes::list_cohorts(db, &user.0)
+            .await?
+            .into_iter()
+            .filter(|c| !c.archived)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(ctx.render("home", context! { role => user.0.role.as_str(), cohorts }))
 }
 
 /// `{"status":"ok","database":"sqlite"|"postgres"}`, or 503 when the database does not answer.
