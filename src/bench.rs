@@ -12,11 +12,32 @@ use crate::service::import;
 use crate::service::programmes::{self, CohortInput, ProgrammeInput};
 
 const FIRST: [&str; 12] = [
-    "Anna", "Małgorzata", "Łucja", "Żaneta", "Grzegorz", "Paweł", "Zdzisław", "Bożena", "Jędrzej", "Ewa", "Michał", "Ścibor",
+    "Anna",
+    "Małgorzata",
+    "Łucja",
+    "Żaneta",
+    "Grzegorz",
+    "Paweł",
+    "Zdzisław",
+    "Bożena",
+    "Jędrzej",
+    "Ewa",
+    "Michał",
+    "Ścibor",
 ];
 const LAST: [&str; 12] = [
-    "Nowak", "Wiśniewska", "Żółkiewska-Łęcka", "Kowalczyk", "Dąbrowski", "Ślęzak", "Pająk", "Brzęczyszczykiewicz", "Łuczak",
-    "Ćwiek", "Kaźmierczak", "Grześkowiak",
+    "Nowak",
+    "Wiśniewska",
+    "Żółkiewska-Łęcka",
+    "Kowalczyk",
+    "Dąbrowski",
+    "Ślęzak",
+    "Pająk",
+    "Brzęczyszczykiewicz",
+    "Łuczak",
+    "Ćwiek",
+    "Kaźmierczak",
+    "Grześkowiak",
 ];
 
 /// A participant CSV with `rows` people spread over every gmina, as Excel would save it.
@@ -100,7 +121,11 @@ pub async fn import(db: &Db, rows: usize) -> AppResult<String> {
         },
     )
     .await?;
-    let gminas: Vec<String> = gminy::all_active(db).await?.into_iter().map(|g| g.teryt).collect();
+    let gminas: Vec<String> = gminy::all_active(db)
+        .await?
+        .into_iter()
+        .map(|g| g.teryt)
+        .collect();
     let csv = participants_csv(rows, &gminas, &slug[slug.len() - 8..]);
     let (_, rss_before) = memory_mib();
     let started = Instant::now();

@@ -3,7 +3,7 @@
 mod common;
 
 use akademia::domain::Role;
-use common::{Browse, Browser, TestApp};
+use common::{Browse, Browser};
 use rocket::http::{ContentType, Status};
 
 const OK_CSV: &str = include_str!("../../shared/fixtures/participants_ok.csv");

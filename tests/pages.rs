@@ -34,7 +34,10 @@ fn pages(user_id: &str, enrolment_id: &str) -> Vec<String> {
     ]
     .iter()
     .map(|p| p.to_string())
-    .chain([format!("/admin/users/{user_id}"), format!("/enrolments/{enrolment_id}")])
+    .chain([
+        format!("/admin/users/{user_id}"),
+        format!("/enrolments/{enrolment_id}"),
+    ])
     .collect()
 }
 

@@ -204,7 +204,11 @@ pub async fn insert_participants(tx: &mut Tx, rows: &[NewParticipant]) -> sqlx::
                     consent_data_on, consent_image_on)",
         )
         .bind(rows.iter().map(|p| p.id.0).collect::<Vec<_>>())
-        .bind(rows.iter().map(|p| p.first_name.clone()).collect::<Vec<_>>())
+        .bind(
+            rows.iter()
+                .map(|p| p.first_name.clone())
+                .collect::<Vec<_>>(),
+        )
         .bind(rows.iter().map(|p| p.last_name.clone()).collect::<Vec<_>>())
         .bind(col(|p| p.email.clone()))
         .bind(col(|p| p.phone.clone()))

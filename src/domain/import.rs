@@ -360,23 +360,22 @@ pub fn check(sheet: &Sheet, this_year: i32, errors: &mut ValidationErrors) -> Ve
             .map_err(|k| fail(Column::BirthYear, k.into()))
             .ok()
             .flatten();
-        if errors.0.len() == before {
-            if let (Some(first_name), Some(last_name), Some(gmina), Some(group)) =
+        if errors.0.len() == before
+            && let (Some(first_name), Some(last_name), Some(gmina), Some(group)) =
                 (first_name, last_name, gmina, group)
-            {
-                valid.push(ImportRow {
-                    row: raw.row,
-                    first_name,
-                    last_name,
-                    email,
-                    phone,
-                    gmina,
-                    group,
-                    organisation,
-                    sex,
-                    birth_year,
-                });
-            }
+        {
+            valid.push(ImportRow {
+                row: raw.row,
+                first_name,
+                last_name,
+                email,
+                phone,
+                gmina,
+                group,
+                organisation,
+                sex,
+                birth_year,
+            });
         }
         if errors.0.len() >= MAX_ERRORS {
             break;
