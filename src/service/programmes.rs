@@ -312,8 +312,15 @@ pub async fn programme_for(db: &Db, user: &User, key: &str) -> AppResult<Program
         return Err(AppError::Forbidden);
     }
     let programme = find_programme(db, key).await?.ok_or(AppError::NotFound)?;
-    if user.role == Role::Admin || programmes::is_member(db, programme.id, user.id).await? {
-        Ok(programme)
+    admit(db, user, programme.id).await?;
+    Ok(programme)
+}
+
+/// Ok when `user` runs the programme (admins run all); 404 otherwise, so nobody learns what
+/// exists in programmes they are not part of.
+async fn admit(db: &Db, user: &User, programme_id: Id) -> AppResult<()> {
+    if user.role == Role::Admin || programmes::is_member(db, programme_id, user.id).await? {
+        Ok(())
     } else {
         Err(AppError::NotFound)
     }
@@ -483,11 +490,8 @@ pub async fn cohort_for(db: &Db, user: &User, key: &str) -> AppResult<Cohort> {
         return Err(AppError::Forbidden);
     }
     let cohort = find_cohort(db, key).await?.ok_or(AppError::NotFound)?;
-    if user.role == Role::Admin || programmes::is_member(db, cohort.programme_id, user.id).await? {
-        Ok(cohort)
-    } else {
-        Err(AppError::NotFound)
-    }
+    admit(db, user, cohort.programme_id).await?;
+    Ok(cohort)
 }
 
 #[cfg(test)]

@@ -428,15 +428,22 @@ async fn import_upload(
     )
 }
 
-#[get("/cohorts/<c>/import/template.csv")]
-async fn template_csv(db: &State<Db>, staff: StaffUser, c: &str) -> AppResult<Download> {
-    cohort_for(db, &staff.0, c).await?;
-    let rows = template_rows();
-    let body: Vec<Vec<String>> = rows[1..]
+/// The import template's header and example rows as text.
+fn template() -> (Vec<&'static str>, Vec<Vec<String>>) {
+    let mut rows = template_rows();
+    let header = rows.remove(0);
+    let body = rows
         .iter()
         .map(|r| r.iter().map(|s| s.to_string()).collect())
         .collect();
-    let bytes = output::csv::excel_csv(&rows[0], &body)?;
+    (header, body)
+}
+
+#[get("/cohorts/<c>/import/template.csv")]
+async fn template_csv(db: &State<Db>, staff: StaffUser, c: &str) -> AppResult<Download> {
+    cohort_for(db, &staff.0, c).await?;
+    let (header, body) = template();
+    let bytes = output::csv::excel_csv(&header, &body)?;
     Ok(Download::new(
         "szablon-uczestnicy.csv",
         ContentType::CSV,
@@ -447,12 +454,8 @@ async fn template_csv(db: &State<Db>, staff: StaffUser, c: &str) -> AppResult<Do
 #[get("/cohorts/<c>/import/template.xlsx")]
 async fn template_xlsx(db: &State<Db>, staff: StaffUser, c: &str) -> AppResult<Download> {
     cohort_for(db, &staff.0, c).await?;
-    let rows = template_rows();
-    let body: Vec<Vec<String>> = rows[1..]
-        .iter()
-        .map(|r| r.iter().map(|s| s.to_string()).collect())
-        .collect();
-    let bytes = output::xlsx::workbook("Uczestnicy", &rows[0], &body)?;
+    let (header, body) = template();
+    let bytes = output::xlsx::workbook("Uczestnicy", &header, &body)?;
     Ok(Download::new("szablon-uczestnicy.xlsx", xlsx_type(), bytes))
 }
 
