@@ -68,6 +68,7 @@ struct Entry {
 static MESSAGES: LazyLock<HashMap<&'static str, Entry>> = LazyLock::new(|| {
     let mut map = parse_messages(include_str!("messages.txt"));
     map.extend(parse_messages(include_str!("messages_enrolment.txt")));
+    map.extend(parse_messages(include_str!("messages_people.txt")));
     map
 });
 

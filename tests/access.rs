@@ -87,6 +87,18 @@ fn decisions() -> BTreeMap<&'static str, Access> {
         ("GET /cohorts/<c>/import/template.xlsx", Roles(STAFF)),
         ("GET /cohorts/<c>/export.csv", Roles(STAFF)),
         ("GET /cohorts/<c>/export.xlsx", Roles(STAFF)),
+        ("GET /organisations", Roles(STAFF)),
+        ("GET /organisations/new", Roles(STAFF)),
+        ("POST /organisations", Roles(STAFF)),
+        ("GET /organisations/<id>", Roles(STAFF)),
+        ("POST /organisations/<id>", Roles(STAFF)),
+        ("GET /enrolments/<id>", Roles(STAFF)),
+        ("POST /enrolments/<id>", Roles(STAFF)),
+        ("POST /enrolments/<id>/status", Roles(STAFF)),
+        ("POST /enrolments/<id>/not-duplicate", Roles(STAFF)),
+        ("POST /enrolments/<id>/merge", Roles(STAFF)),
+        ("GET /participants/<participant>/export.json", Roles(STAFF)),
+        ("POST /participants/<participant>/erase", Roles(STAFF)),
         ("GET /api/v1/programmes", Api(STAFF)),
         ("POST /api/v1/programmes", Api(STAFF)),
         ("GET /api/v1/programmes/<p>", Api(STAFF)),
@@ -112,7 +124,9 @@ fn fill(path: &str, own_id: &str) -> String {
     path.split('/')
         .map(|segment| match segment {
             "<id>" => own_id.to_owned(),
-            "<token>" | "<e>" => "01936b4c-0000-7000-8000-000000000000".to_owned(),
+            "<token>" | "<e>" | "<participant>" => {
+                "01936b4c-0000-7000-8000-000000000000".to_owned()
+            }
             "<user>" => own_id.to_owned(),
             "<c>" => "no-such-cohort".to_owned(),
             "<p>" if path.starts_with("/api/v1/participants") => {

@@ -31,6 +31,8 @@ fn pages(user_id: &str, enrolment_id: &str) -> Vec<String> {
         "/cohorts/warnik-2021/gminas?q=leszno",
         "/cohorts/warnik-2021/enrol?gmina=3063011&group=ngo",
         "/cohorts/warnik-2021/import",
+        "/organisations",
+        "/organisations/new",
     ]
     .iter()
     .map(|p| p.to_string())

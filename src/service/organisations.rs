@@ -40,7 +40,10 @@ async fn validate(db: &Db, input: &OrganisationInput) -> AppResult<OrganisationF
         text => match Teryt::parse(text) {
             Ok(t) if gminy::find(db, t.as_str()).await?.is_some() => Some(t.to_string()),
             _ => {
-                errors.add("gmina", "err.gmina_unknown_code");
+                errors.add(
+                    "gmina",
+                    crate::i18n::Msg::new("err.gmina_unknown_code").arg("value", text),
+                );
                 None
             }
         },
