@@ -73,6 +73,15 @@ enum BenchCommand {
         #[arg(long, default_value_t = 10_000)]
         rows: usize,
     },
+    /// Time rendering the attendance-list PDF of an activity: ms per list and its size
+    AttendanceList {
+        /// People on the list
+        #[arg(long, default_value_t = 200)]
+        rows: usize,
+        /// Renders to time (after one warm-up that also parses the fonts)
+        #[arg(long, default_value_t = 20)]
+        runs: usize,
+    },
 }
 
 #[derive(Subcommand)]
@@ -184,6 +193,12 @@ async fn dispatch(command: Command, figment: rocket::figment::Figment) -> anyhow
         Command::Gminy(GminyCommand::Load { file }) => load_gminy(&db, &file).await,
         Command::Bench(BenchCommand::Import { rows }) => {
             let report = crate::bench::import(&db, rows).await.map_err(explain)?;
+            println!("{report}");
+            Ok(())
+        }
+        Command::Bench(BenchCommand::AttendanceList { rows, runs }) => {
+            let report =
+                crate::bench::attendance_list(rows, runs).map_err(|e| anyhow::anyhow!("{e:#}"))?;
             println!("{report}");
             Ok(())
         }

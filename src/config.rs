@@ -25,6 +25,10 @@ pub struct AppConfig {
     /// Folder of CSS, JS and fonts served under `/assets`.
     #[serde(default = "default_assets_dir")]
     pub assets_dir: PathBuf,
+    /// The address people reach the app at (`https://akademia.example.org`), for links that leave
+    /// the browser: calendar feeds, verification URLs. Unset: taken from the request's Host.
+    #[serde(default)]
+    pub public_url: Option<String>,
 }
 
 fn default_database_url() -> String {

@@ -14,6 +14,8 @@ use crate::service::{enrolments, import};
 pub const PASSWORD: &str = "demo-akademia";
 pub const COORDINATOR: &str = "koordynator@demo.akademia.pl";
 pub const TRAINER: &str = "trener@demo.akademia.pl";
+pub const TRAINER2: &str = "trenerka@demo.akademia.pl";
+pub const PARTNER: &str = "partner@demo.akademia.pl";
 pub const FUNDER: &str = "grantodawca@demo.akademia.pl";
 pub const ADMIN: &str = "admin@demo.akademia.pl";
 pub const PROGRAMME: &str = "warnik";
@@ -224,6 +226,14 @@ pub async fn load(db: &Db) -> AppResult<String> {
     )
     .await?;
     ensure_user(db, TRAINER, "Tomasz Trenerski", Role::Trainer).await?;
+    ensure_user(db, TRAINER2, "Anna Rzecznicka", Role::Trainer).await?;
+    ensure_user(
+        db,
+        PARTNER,
+        "Ingrid Solberg (Newschool, Oslo)",
+        Role::Trainer,
+    )
+    .await?;
     ensure_user(db, FUNDER, "Grażyna Grantowa", Role::Funder).await?;
 
     let programme = match programmes::find_programme(db, PROGRAMME).await? {
@@ -277,9 +287,314 @@ pub async fn load(db: &Db) -> AppResult<String> {
         )
         .await?;
     }
+    let planned = schedule(db, &coordinator).await?;
     Ok(format!(
-        "Demo academy loaded: programme \"{}\", cohort {} (42 participants in 14 gmina teams).\n\
-         Logins (password {PASSWORD}):\n  {COORDINATOR} (coordinator)\n  {TRAINER} (trainer)\n  {FUNDER} (funder)\n  {ADMIN} (admin)",
+        "Demo academy loaded: programme \"{}\", cohort {} (42 participants in 14 gmina teams, {planned} activities).\n\
+         Logins (password {PASSWORD}):\n  {COORDINATOR} (coordinator)\n  {TRAINER}, {TRAINER2}, {PARTNER} (trainers)\n  {FUNDER} (funder)\n  {ADMIN} (admin)",
         programme.name, cohort.slug
     ))
+}
+
+/// One planned activity of the demo: kind, title, module, Warsaw start and end, place or link,
+/// trainers, groups and teams of the audience.
+struct Plan {
+    kind: &'static str,
+    title: String,
+    module: &'static str,
+    starts: String,
+    ends: String,
+    location: String,
+    online_url: &'static str,
+    host: &'static str,
+    trainers: Vec<&'static str>,
+    groups: Vec<&'static str>,
+    teams: Vec<String>,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn plan(
+    kind: &'static str,
+    title: &str,
+    module: &'static str,
+    day: &str,
+    from: &str,
+    to: &str,
+    location: &str,
+    trainers: &[&'static str],
+    groups: &[&'static str],
+) -> Plan {
+    Plan {
+        kind,
+        title: title.to_owned(),
+        module,
+        starts: format!("{day}T{from}"),
+        ends: format!("{day}T{to}"),
+        location: location.to_owned(),
+        online_url: "",
+        host: "",
+        trainers: trainers.to_vec(),
+        groups: groups.to_vec(),
+        teams: Vec::new(),
+    }
+}
+
+/// Study-visit hosts: organisations that cooperate well with their gmina (fictional).
+const HOSTS: [(&str, &str); 2] = [
+    ("Stowarzyszenie „Wspólna Sprawa” w Swarzędzu", "3021163"),
+    ("Fundacja „Dobry Sąsiad” w Kościanie", "3011011"),
+];
+
+const HALL: &str = "Leszno, ul. Słowiańska 1, sala konferencyjna";
+
+/// The academy's programme as in the seed text: group-specific trainings, joint trainings, two study
+/// visits, a webinar with the Norwegian partner and coaching of every team, 2021–2022.
+fn programme_plan(teams: &[(String, String)]) -> Vec<Plan> {
+    let (t1, t2, oslo) = (TRAINER, TRAINER2, PARTNER);
+    let mut plans = vec![
+        plan(
+            "training",
+            "Partycypacja społeczna w gminie",
+            "Partycypacja społeczna",
+            "2021-04-13",
+            "09:00",
+            "14:15",
+            HALL,
+            &[t1],
+            &["official"],
+        ),
+        plan(
+            "training",
+            "Rola organizacji społecznych we wspólnocie lokalnej",
+            "Rola organizacji społecznych",
+            "2021-04-14",
+            "09:00",
+            "14:15",
+            HALL,
+            &[t2],
+            &["ngo"],
+        ),
+        plan(
+            "training",
+            "Mój głos w gminie: partycypacja na co dzień",
+            "Partycypacja społeczna",
+            "2021-04-15",
+            "10:00",
+            "14:30",
+            HALL,
+            &[t2],
+            &["at_risk"],
+        ),
+        plan(
+            "training",
+            "Formalne i prawne zlecanie zadań publicznych",
+            "Zlecanie zadań publicznych",
+            "2021-06-08",
+            "09:00",
+            "15:00",
+            HALL,
+            &[t1],
+            &["official"],
+        ),
+        plan(
+            "training",
+            "Oferta, umowa, rozliczenie: zadanie publiczne od strony organizacji",
+            "Zlecanie zadań publicznych",
+            "2021-06-09",
+            "09:00",
+            "15:00",
+            HALL,
+            &[t1],
+            &["ngo"],
+        ),
+        plan(
+            "training",
+            "Rzecznictwo w sprawach mieszkańców",
+            "Rzecznictwo",
+            "2021-06-10",
+            "10:00",
+            "14:30",
+            HALL,
+            &[t2],
+            &["at_risk"],
+        ),
+        plan(
+            "training",
+            "Współpraca trójstronna: urząd, organizacja, mieszkańcy",
+            "Współpraca trójstronna",
+            "2021-09-21",
+            "09:30",
+            "15:30",
+            HALL,
+            &[t1, t2],
+            &[],
+        ),
+        plan(
+            "training",
+            "Negocjacje i budowanie porozumień",
+            "Negocjacje",
+            "2021-10-19",
+            "09:30",
+            "15:30",
+            HALL,
+            &[t2],
+            &[],
+        ),
+    ];
+    let mut visit = plan(
+        "study_visit",
+        "Wizyta studyjna: Swarzędz – współpraca gminy z organizacjami",
+        "Wizyta studyjna",
+        "2021-09-28",
+        "08:00",
+        "17:00",
+        "Swarzędz, ul. Poznańska 25",
+        &[t1],
+        &[],
+    );
+    visit.host = HOSTS[0].0;
+    plans.push(visit);
+    let mut visit = plan(
+        "study_visit",
+        "Wizyta studyjna: Kościan – małe granty w praktyce",
+        "Wizyta studyjna",
+        "2022-05-17",
+        "08:30",
+        "16:30",
+        "Kościan, ul. Bernardyńska 1",
+        &[t2],
+        &[],
+    );
+    visit.host = HOSTS[1].0;
+    plans.push(visit);
+    let mut webinar = plan(
+        "webinar",
+        "Współpraca lokalna i działalność rzecznicza – doświadczenia z Norwegii",
+        "Rzecznictwo",
+        "2021-11-16",
+        "17:00",
+        "18:30",
+        "",
+        &[oslo, t2],
+        &[],
+    );
+    webinar.online_url = "https://meet.demo.akademia.pl/warnik-oslo";
+    plans.push(webinar);
+    // Coaching of every team, twice: on Tuesdays of January–February and March–April 2022, two
+    // teams a day (morning and afternoon, different coaches), at the gmina's office.
+    for (i, (teryt, office, _)) in GMINAS.iter().enumerate() {
+        let gmina = teams
+            .iter()
+            .find(|(t, _)| t == teryt)
+            .map(|(_, name)| name.as_str())
+            .unwrap_or(teryt);
+        let week = chrono::Duration::days(7 * (i / 2) as i64);
+        let (from, to) = if i % 2 == 0 {
+            ("10:00", "12:15")
+        } else {
+            ("13:00", "15:15")
+        };
+        let coach = if i % 2 == 0 { t1 } else { t2 };
+        for (first_day, topic) in [
+            ("2022-01-11", "harmonogram działań i badanie potrzeb"),
+            ("2022-03-15", "pomysły na zlecenie zadań organizacjom"),
+        ] {
+            let day =
+                chrono::NaiveDate::parse_from_str(first_day, "%Y-%m-%d").unwrap_or_default() + week;
+            let mut session = plan(
+                "coaching",
+                &format!("Coaching zespołu {gmina}: {topic}"),
+                "Coaching",
+                &day.to_string(),
+                from,
+                to,
+                &format!("{office}, sala narad"),
+                &[coach],
+                &[],
+            );
+            session.teams = vec![(*teryt).to_owned()];
+            plans.push(session);
+        }
+    }
+    plans
+}
+
+/// Plans the demo academy's activities once; returns how many the cohort has.
+async fn schedule(db: &Db, coordinator: &User) -> AppResult<usize> {
+    use crate::service::activities::{self as activities, ActivityInput, Saved};
+    use crate::service::organisations::{self as organisations, OrganisationInput};
+
+    let (_, existing, _) = activities::schedule(db, coordinator, COHORT).await?;
+    if !existing.is_empty() {
+        return Ok(existing.len());
+    }
+    let known = crate::db::organisations::list(db).await?;
+    for (name, teryt) in HOSTS {
+        if !known.iter().any(|o| o.name == name) {
+            let input = OrganisationInput {
+                name: name.to_owned(),
+                kind: "ngo".to_owned(),
+                gmina: teryt.to_owned(),
+                ..Default::default()
+            };
+            organisations::create(db, coordinator, &input).await?;
+        }
+    }
+    let cohort = programmes::find_cohort(db, COHORT)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let teams: Vec<(String, String)> = crate::db::enrolments::teams(db, cohort.id)
+        .await?
+        .into_iter()
+        .map(|t| (t.teryt, t.name))
+        .collect();
+    let plans = programme_plan(&teams);
+    let count = plans.len();
+    for p in plans {
+        let input = ActivityInput {
+            kind: p.kind.to_owned(),
+            title: p.title,
+            module: p.module.to_owned(),
+            description: String::new(),
+            starts_at: p.starts,
+            ends_at: p.ends,
+            hours: String::new(),
+            location: p.location,
+            online_url: p.online_url.to_owned(),
+            host: p.host.to_owned(),
+            capacity: String::new(),
+            trainers: p.trainers.iter().map(|t| (*t).to_owned()).collect(),
+            groups: p.groups.iter().map(|g| (*g).to_owned()).collect(),
+            teams: p.teams,
+            allow_conflicts: false,
+        };
+        if let Saved::Conflicts(found) = activities::create(db, coordinator, COHORT, &input).await?
+        {
+            return Err(AppError::Unexpected(anyhow::anyhow!(
+                "demo schedule clashes: {} with {}",
+                input.title,
+                found[0].activity.title
+            )));
+        }
+    }
+    // One meeting did not take place: a joint session cancelled for the pandemic restrictions.
+    let cancelled = ActivityInput {
+        kind: "training".to_owned(),
+        title: "Spotkanie otwierające Akademię".to_owned(),
+        module: "Wprowadzenie".to_owned(),
+        starts_at: "2021-03-23T10:00".to_owned(),
+        ends_at: "2021-03-23T13:00".to_owned(),
+        location: HALL.to_owned(),
+        trainers: vec![TRAINER.to_owned(), TRAINER2.to_owned()],
+        ..Default::default()
+    };
+    if let Saved::Done(view) = activities::create(db, coordinator, COHORT, &cancelled).await? {
+        activities::cancel(
+            db,
+            coordinator,
+            view.activity.id,
+            "Obostrzenia pandemiczne – spotkanie zastąpione szkoleniami w grupach",
+        )
+        .await?;
+    }
+    Ok(count + 1)
 }

@@ -78,6 +78,9 @@ pub enum AppError {
     Forbidden,
     #[error("konflikt")]
     Conflict(Msg),
+    /// A conflict with a machine-readable description of what it clashes with (JSON `conflicts`).
+    #[error("konflikt")]
+    ConflictWith(Msg, serde_json::Value),
     #[error("błędne dane")]
     Validation(ValidationErrors),
     #[error("zbyt wiele prób")]
@@ -102,6 +105,8 @@ impl From<sqlx::Error> for AppError {
 pub struct ErrorDetail {
     pub message: Option<Msg>,
     pub errors: ValidationErrors,
+    /// What a conflict clashes with, for API clients.
+    pub conflicts: Option<serde_json::Value>,
 }
 
 /// Request-local slot that hands `ErrorDetail` from a responder or guard to the catcher.
@@ -139,12 +144,23 @@ impl<'r> Responder<'r, 'static> for AppError {
                 );
                 Err(Status::Conflict)
             }
+            AppError::ConflictWith(message, conflicts) => {
+                PendingError::set(
+                    req,
+                    ErrorDetail {
+                        message: Some(message),
+                        conflicts: Some(conflicts),
+                        ..Default::default()
+                    },
+                );
+                Err(Status::Conflict)
+            }
             AppError::Validation(errors) => {
                 PendingError::set(
                     req,
                     ErrorDetail {
-                        message: None,
                         errors,
+                        ..Default::default()
                     },
                 );
                 Err(Status::UnprocessableEntity)

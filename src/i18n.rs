@@ -69,6 +69,7 @@ static MESSAGES: LazyLock<HashMap<&'static str, Entry>> = LazyLock::new(|| {
     let mut map = parse_messages(include_str!("messages.txt"));
     map.extend(parse_messages(include_str!("messages_enrolment.txt")));
     map.extend(parse_messages(include_str!("messages_people.txt")));
+    map.extend(parse_messages(include_str!("messages_schedule.txt")));
     map
 });
 
@@ -226,7 +227,9 @@ mod tests {
             "\n",
             include_str!("messages_enrolment.txt"),
             "\n",
-            include_str!("messages_people.txt")
+            include_str!("messages_people.txt"),
+            "\n",
+            include_str!("messages_schedule.txt")
         );
         let mut seen = std::collections::HashSet::new();
         let mut expecting: Option<(&str, u8)> = None;

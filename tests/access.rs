@@ -31,6 +31,9 @@ use Access::*;
 const ADMIN: &[Role] = &[Role::Admin];
 const STAFF: &[Role] = &[Role::Admin, Role::Coordinator];
 const EVERYONE: &[Role] = &[Role::Admin, Role::Coordinator, Role::Trainer, Role::Funder];
+/// Who works with activities: staff, and trainers for the activities they train.
+const ACTIVITY: &[Role] = &[Role::Admin, Role::Coordinator, Role::Trainer];
+const TRAINER: &[Role] = &[Role::Trainer];
 
 fn decisions() -> BTreeMap<&'static str, Access> {
     BTreeMap::from([
@@ -116,6 +119,33 @@ fn decisions() -> BTreeMap<&'static str, Access> {
         ("POST /api/v1/participants/<p>/erase", Api(STAFF)),
         ("GET /api/v1/organisations", Api(STAFF)),
         ("POST /api/v1/organisations", Api(STAFF)),
+        ("GET /cohorts/<c>/schedule", Roles(STAFF)),
+        ("GET /cohorts/<c>/activities/new", Roles(STAFF)),
+        ("POST /cohorts/<c>/activities", Roles(STAFF)),
+        ("POST /cohorts/<c>/feeds", Roles(STAFF)),
+        ("GET /activities/<a>", Roles(ACTIVITY)),
+        ("GET /activities/<a>/edit", Roles(STAFF)),
+        ("POST /activities/<a>/edit", Roles(STAFF)),
+        ("POST /activities/<a>/cancel", Roles(STAFF)),
+        ("POST /activities/<a>/restore", Roles(STAFF)),
+        ("POST /activities/<a>/roster", Roles(STAFF)),
+        ("GET /activities/<a>/attendance-list.pdf", Roles(ACTIVITY)),
+        ("GET /my/activities", Roles(TRAINER)),
+        ("POST /my/feeds", Roles(TRAINER)),
+        ("POST /feeds/<id>/revoke", SignedIn),
+        ("GET /calendar/<file>", Public),
+        ("GET /api/v1/cohorts/<c>/activities", Api(STAFF)),
+        ("POST /api/v1/cohorts/<c>/activities", Api(STAFF)),
+        ("GET /api/v1/activities/<a>", Api(ACTIVITY)),
+        ("PUT /api/v1/activities/<a>", Api(STAFF)),
+        ("POST /api/v1/activities/<a>/cancel", Api(STAFF)),
+        ("POST /api/v1/activities/<a>/roster", Api(STAFF)),
+        ("GET /api/v1/cohorts/<c>/calendar.ics", Api(STAFF)),
+        ("GET /api/v1/me/activities", Api(EVERYONE)),
+        (
+            "GET /api/v1/activities/<a>/attendance-list.pdf",
+            Api(ACTIVITY),
+        ),
     ])
 }
 
@@ -124,7 +154,7 @@ fn fill(path: &str, own_id: &str) -> String {
     path.split('/')
         .map(|segment| match segment {
             "<id>" => own_id.to_owned(),
-            "<token>" | "<e>" | "<participant>" => {
+            "<token>" | "<e>" | "<participant>" | "<a>" => {
                 "01936b4c-0000-7000-8000-000000000000".to_owned()
             }
             "<user>" => own_id.to_owned(),
@@ -134,6 +164,7 @@ fn fill(path: &str, own_id: &str) -> String {
             }
             "<p>" => "no-such-programme".to_owned(),
             "<teryt>" => "3026043".to_owned(),
+            "<file>" => "cal_unknown.ics".to_owned(),
             "<path..>" => "css/app.css".to_owned(),
             s if s.starts_with('<') => {
                 panic!("add a value for the segment {s} in access.rs fill()")

@@ -7,7 +7,7 @@ use common::Browse;
 use rocket::http::Status;
 
 /// The GET pages an admin can open (with real values for the ids; the demo academy loaded).
-fn pages(user_id: &str, enrolment_id: &str) -> Vec<String> {
+fn pages(user_id: &str, enrolment_id: &str, activity_id: &str) -> Vec<String> {
     [
         "/",
         "/account",
@@ -31,6 +31,10 @@ fn pages(user_id: &str, enrolment_id: &str) -> Vec<String> {
         "/cohorts/warnik-2021/gminas?q=leszno",
         "/cohorts/warnik-2021/enrol?gmina=3063011&group=ngo",
         "/cohorts/warnik-2021/import",
+        "/cohorts/warnik-2021/schedule",
+        "/cohorts/warnik-2021/schedule?view=month&month=2022-01",
+        "/cohorts/warnik-2021/schedule?kind=coaching&team=3063011",
+        "/cohorts/warnik-2021/activities/new?kind=coaching&day=2022-06-01&team=3063011",
         "/organisations",
         "/organisations/new",
     ]
@@ -39,6 +43,8 @@ fn pages(user_id: &str, enrolment_id: &str) -> Vec<String> {
     .chain([
         format!("/admin/users/{user_id}"),
         format!("/enrolments/{enrolment_id}"),
+        format!("/activities/{activity_id}"),
+        format!("/activities/{activity_id}/edit"),
     ])
     .collect()
 }
@@ -82,9 +88,10 @@ both_backends! {
         let (admin, browser, _) = app.signed_in("admin@test.pl", Role::Admin).await;
         akademia::demo::load(&app.db).await.expect("demo academy");
         let enrolment = app.count_text("SELECT CAST(id AS TEXT) FROM enrolments ORDER BY id LIMIT 1").await;
+        let activity = app.count_text("SELECT CAST(id AS TEXT) FROM activities WHERE kind = 'study_visit' ORDER BY id LIMIT 1").await;
         let mut problems = Vec::new();
         for lang in ["pl", "en"] {
-            for page in pages(&admin.id.to_string(), &enrolment) {
+            for page in pages(&admin.id.to_string(), &enrolment, &activity) {
                 let sep = if page.contains('?') { '&' } else { '?' };
                 let (status, html) = browser.get(&format!("{page}{sep}lang={lang}")).await;
                 if status != Status::Ok {
@@ -94,6 +101,16 @@ both_backends! {
                     problems.push(format!("{page} ({lang}): {p}"));
                 }
             }
+        }
+        let trainer = app.browser().await;
+        let (status, _, _) = trainer.post_form("/login", &[("email", akademia::demo::TRAINER), ("password", akademia::demo::PASSWORD)]).await;
+        assert_eq!(status, Status::SeeOther);
+        for page in ["/my/activities".to_owned(), format!("/activities/{activity}")] {
+            let (status, html) = trainer.get(&page).await;
+            if status != Status::Ok {
+                problems.push(format!("{page} (trainer): {status}"));
+            }
+            problems.extend(page_problems(&html, "pl").into_iter().map(|p| format!("{page} (trainer): {p}")));
         }
         let anonymous = app.browser().await;
         let (_, html) = anonymous.get("/login").await;

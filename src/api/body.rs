@@ -29,6 +29,7 @@ impl<'r, T: DeserializeOwned> FromData<'r> for ApiJson<T> {
                     ErrorDetail {
                         message: Some(Msg::new("err.api.body")),
                         errors,
+                        conflicts: None,
                     },
                 );
                 data::Outcome::Error((Status::UnprocessableEntity, ()))

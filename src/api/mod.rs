@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`: bearer-token authentication, JSON errors with CONTRACT.md's
 //! statuses, and the OpenAPI document generated from the route annotations.
 
+pub mod activities;
 pub mod body;
 pub mod enrolments;
 pub mod gminy;
@@ -31,6 +32,7 @@ pub fn routes() -> Vec<Route> {
         openapi::routes(),
         programmes::routes(),
         enrolments::routes(),
+        activities::routes(),
     ]
     .concat()
 }
@@ -102,6 +104,10 @@ pub struct ErrorBody {
     /// What went wrong, in the reader's language (Polish unless `Accept-Language` or `?lang=` says English).
     pub error: String,
     pub details: Vec<ErrorDetailBody>,
+    /// For a scheduling conflict (409): the activities it clashes with and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub conflicts: Option<Value>,
 }
 
 /// One problem with the input.
@@ -138,7 +144,11 @@ fn json_error(status: Status, req: &Request<'_>) -> Json<Value> {
             message: e.message.render(lang),
         })
         .collect();
-    Json(json!(ErrorBody { error, details }))
+    Json(json!(ErrorBody {
+        error,
+        details,
+        conflicts: detail.conflicts,
+    }))
 }
 
 /// The database handle, for API handlers.

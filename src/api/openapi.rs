@@ -5,7 +5,7 @@ use rocket::{Route, get, routes};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{ErrorBody, ErrorDetailBody, enrolments, gminy, me, programmes};
+use super::{ErrorBody, ErrorDetailBody, activities, enrolments, gminy, me, programmes};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -37,6 +37,15 @@ use super::{ErrorBody, ErrorDetailBody, enrolments, gminy, me, programmes};
         enrolments::erase_participant,
         enrolments::list_organisations,
         enrolments::create_organisation,
+        activities::list,
+        activities::create,
+        activities::get_activity,
+        activities::update,
+        activities::cancel,
+        activities::set_roster,
+        activities::cohort_calendar,
+        activities::my_activities,
+        activities::attendance_list,
     ),
     components(schemas(ErrorBody, ErrorDetailBody, crate::db::gminy::Gmina, me::Me, crate::domain::Role)),
     modifiers(&BearerAuth)

@@ -3,6 +3,7 @@
 //! `Db` wraps either pool; the `on_pool!` / `on_tx!` macros compile one query body once per backend,
 //! so SQL that both dialects accept (with `$1` placeholders) is written once.
 
+pub mod activities;
 pub mod audit;
 pub mod enrolments;
 pub mod gminy;

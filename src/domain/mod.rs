@@ -1,5 +1,6 @@
 //! Plain types and rules: parse-don't-validate newtypes and the calculations behind features.
 
+pub mod activity;
 pub mod email;
 pub mod fold;
 pub mod gmina;

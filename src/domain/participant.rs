@@ -55,6 +55,7 @@ macro_rules! text_enum {
         crate::sql_text_enum!($name);
     };
 }
+pub(crate) use text_enum;
 
 #[derive(Debug, thiserror::Error)]
 #[error("unknown value {0:?}")]

@@ -1,7 +1,9 @@
 //! Services: the rules of each feature over the database, shared by HTML routes, the API and
 //! the command line. Every write that matters is audited in its own transaction.
 
+pub mod activities;
 pub mod auth;
+pub mod calendar;
 pub mod enrolments;
 pub mod exports;
 pub mod gminy;

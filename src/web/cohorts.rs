@@ -53,6 +53,7 @@ pub struct Download {
 }
 
 impl Download {
+    /// A file the browser saves (`name` must be ASCII without quotes).
     pub fn new(name: &str, content_type: ContentType, body: Vec<u8>) -> Download {
         Download {
             body,
@@ -60,6 +61,18 @@ impl Download {
             disposition: Header::new(
                 "Content-Disposition",
                 format!("attachment; filename=\"{name}\""),
+            ),
+        }
+    }
+
+    /// A file the browser may show itself (a PDF), saved under `name` if the user saves it.
+    pub fn inline(name: &str, content_type: ContentType, body: Vec<u8>) -> Download {
+        Download {
+            body,
+            content_type,
+            disposition: Header::new(
+                "Content-Disposition",
+                format!("inline; filename=\"{name}\""),
             ),
         }
     }

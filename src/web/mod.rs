@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin;
 pub mod auth;
+pub mod base_url;
 pub mod cohorts;
 pub mod context;
 pub mod csrf;
@@ -13,6 +14,7 @@ pub mod options;
 pub mod organisations;
 pub mod participants;
 pub mod programmes;
+pub mod schedule;
 pub mod security;
 pub mod session;
 pub mod templating;
@@ -38,6 +40,7 @@ pub fn routes() -> Vec<Route> {
         organisations::routes(),
         participants::routes(),
         programmes::routes(),
+        schedule::routes(),
     ]
     .concat()
 }

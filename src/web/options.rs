@@ -21,3 +21,4 @@ options_of!(groups, Group);
 options_of!(sexes, Sex);
 options_of!(statuses, EnrolmentStatus);
 options_of!(organisation_kinds, OrganisationKind);
+options_of!(activity_kinds, crate::domain::activity::ActivityKind);

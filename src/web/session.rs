@@ -118,3 +118,8 @@ role_guard!(
     /// A coordinator or an administrator: who runs programmes, cohorts and enrolment.
     StaffUser: Role::Admin, Role::Coordinator
 );
+
+role_guard!(
+    /// A trainer: sees and runs their own activities.
+    TrainerUser: Role::Trainer
+);

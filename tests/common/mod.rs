@@ -219,6 +219,25 @@ impl TestApp {
         )
     }
 
+    /// A GET whose answer is not JSON (a PDF, a calendar): status, content type and bytes.
+    pub async fn api_raw(&self, path: &str, token: Option<&str>) -> (Status, String, Vec<u8>) {
+        let mut req = self.client.get(path.to_owned());
+        if let Some(t) = token {
+            req = req.header(Header::new("Authorization", format!("Bearer {t}")));
+        }
+        let res = req.dispatch().await;
+        let status = res.status();
+        let content_type = res
+            .content_type()
+            .map(|c| c.to_string())
+            .unwrap_or_default();
+        (
+            status,
+            content_type,
+            res.into_bytes().await.unwrap_or_default(),
+        )
+    }
+
     /// Any method with a raw body of `content_type`; the answer parsed as JSON (Null if not JSON).
     pub async fn api_send(
         &self,
