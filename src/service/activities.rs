@@ -760,11 +760,8 @@ pub async fn trained_by(db: &Db, user_id: Id) -> AppResult<Vec<ActivityView>> {
     let mut books: HashMap<Id, RosterBook> = HashMap::new();
     let mut views = Vec::with_capacity(list.len());
     for activity in list {
-        if !books.contains_key(&activity.cohort_id) {
-            books.insert(
-                activity.cohort_id,
-                RosterBook::load(db, activity.cohort_id).await?,
-            );
+        if let std::collections::hash_map::Entry::Vacant(slot) = books.entry(activity.cohort_id) {
+            slot.insert(RosterBook::load(db, activity.cohort_id).await?);
         }
         if let Some(book) = books.get(&activity.cohort_id) {
             views.push(book.view(activity));
@@ -785,9 +782,9 @@ pub fn planned_hours_centi(views: &[ActivityView]) -> i64 {
 /// The printable attendance list of an activity (its coordinators and trainers): the PDF's file
 /// name and bytes.
 pub async fn attendance_list_pdf(db: &Db, user: &User, id: Id) -> AppResult<(String, Vec<u8>)> {
-    use self::pdf_shim::{AttendanceSheet, SheetRow, attendance_list};
     use crate::domain::activity::{format_hours, local_day, span_text};
     use crate::i18n::{Lang, t};
+    use crate::output::pdf::{AttendanceSheet, SheetRow, attendance_list};
 
     let detail = detail(db, user, id).await?;
     let programme =
@@ -838,7 +835,7 @@ pub async fn attendance_list_pdf(db: &Db, user: &User, id: Id) -> AppResult<(Str
             .map(|e| SheetRow {
                 name: format!("{} {}", e.first_name, e.last_name),
                 gmina: e.gmina_name.clone(),
-                group: t(lang, e.grp.label_key()),
+                group: t(lang, &format!("pdf.group.{}", e.grp.as_str())),
             })
             .collect(),
     };
@@ -849,27 +846,4 @@ pub async fn attendance_list_pdf(db: &Db, user: &User, id: Id) -> AppResult<(Str
     );
     let pdf = crate::service::blocking(move || attendance_list(&sheet)).await??;
     Ok((name, pdf))
-}
-
-mod pdf_shim {
-    pub struct SheetRow {
-        pub name: String,
-        pub gmina: String,
-        pub group: String,
-    }
-    pub struct AttendanceSheet {
-        pub programme: String,
-        pub acknowledgement: String,
-        pub cohort: String,
-        pub title: String,
-        pub kind: String,
-        pub date: String,
-        pub hours: String,
-        pub place: String,
-        pub trainers: String,
-        pub rows: Vec<SheetRow>,
-    }
-    pub fn attendance_list(_s: &AttendanceSheet) -> anyhow::Result<Vec<u8>> {
-        Ok(Vec::new())
-    }
 }

@@ -253,16 +253,27 @@ async fn schedule(
 #[derive(FromForm, Default, Clone)]
 struct ActivityForm {
     csrf_token: Option<String>,
+    #[field(default = String::new())]
     kind: String,
+    #[field(default = String::new())]
     title: String,
+    #[field(default = String::new())]
     module: String,
+    #[field(default = String::new())]
     description: String,
+    #[field(default = String::new())]
     starts_at: String,
+    #[field(default = String::new())]
     ends_at: String,
+    #[field(default = String::new())]
     hours: String,
+    #[field(default = String::new())]
     location: String,
+    #[field(default = String::new())]
     online_url: String,
+    #[field(default = String::new())]
     host: String,
+    #[field(default = String::new())]
     capacity: String,
     trainers: Vec<String>,
     groups: Vec<String>,
@@ -582,6 +593,7 @@ async fn edit(
 #[derive(FromForm)]
 struct CancelForm {
     csrf_token: Option<String>,
+    #[field(default = String::new())]
     reason: String,
 }
 csrf_protected!(CancelForm);

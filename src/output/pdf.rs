@@ -1,0 +1,448 @@
+//! The printable attendance list (lista obecności) that funders require as proof: A4 portrait,
+//! a header on every page (programme, funder acknowledgement, the activity's details, page number),
+//! a numbered table with an empty signature box per person, and the trainer's signature line at
+//! the end. Text is set in DejaVu Sans, subset and embedded, so Polish prints and extracts right.
+
+use printpdf::{
+    Color, Line, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions,
+    Point, Pt, Rect, Rgb, TextItem,
+};
+
+use super::fonts::{Face, fonts};
+
+/// One person on the list.
+pub struct SheetRow {
+    pub name: String,
+    pub gmina: String,
+    pub group: String,
+}
+
+/// Everything the list shows, already formatted for reading.
+pub struct AttendanceSheet {
+    pub programme: String,
+    /// The funder's acknowledgement (may be long or empty).
+    pub acknowledgement: String,
+    pub cohort: String,
+    pub title: String,
+    pub kind: String,
+    /// `niedziela, 31 października 2027, 10:00–15:00`.
+    pub date: String,
+    pub hours: String,
+    pub place: String,
+    pub trainers: String,
+    pub rows: Vec<SheetRow>,
+}
+
+const PAGE_W: f32 = 210.0;
+const PAGE_H: f32 = 297.0;
+const MARGIN: f32 = 15.0;
+const TOP: f32 = PAGE_H - 14.0;
+const BOTTOM: f32 = 16.0;
+const ROW_H: f32 = 9.5;
+const HEAD_ROW_H: f32 = 7.5;
+/// Space the trainer's signature block needs below the table.
+const SIGNATURE_H: f32 = 24.0;
+/// Column widths (mm): number, name, gmina, group, signature.
+const COLUMNS: [f32; 5] = [11.0, 62.0, 36.0, 33.0, 38.0];
+const HEADINGS: [&str; 5] = ["Lp.", "Imię i nazwisko", "Gmina", "Grupa", "Podpis"];
+
+fn pt(mm: f32) -> f32 {
+    mm * 72.0 / 25.4
+}
+
+fn mm(points: f32) -> f32 {
+    points * 25.4 / 72.0
+}
+
+/// A page being drawn: ops plus the two font handles.
+struct Canvas<'a> {
+    ops: Vec<Op>,
+    regular: &'a PdfFontHandle,
+    bold: &'a PdfFontHandle,
+}
+
+impl Canvas<'_> {
+    fn text(&mut self, x: f32, y: f32, text: &str, size: f32, bold: bool) {
+        if text.is_empty() {
+            return;
+        }
+        self.ops.push(Op::StartTextSection);
+        self.ops.push(Op::SetFont {
+            font: if bold {
+                self.bold.clone()
+            } else {
+                self.regular.clone()
+            },
+            size: Pt(size),
+        });
+        self.ops.push(Op::SetTextCursor {
+            pos: Point::new(Mm(x), Mm(y)),
+        });
+        self.ops.push(Op::ShowText {
+            items: vec![TextItem::Text(text.to_owned())],
+        });
+        self.ops.push(Op::EndTextSection);
+    }
+
+    fn line(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, width: f32) {
+        self.ops.push(Op::SetOutlineThickness { pt: Pt(width) });
+        self.ops.push(Op::DrawLine {
+            line: Line {
+                points: vec![
+                    LinePoint {
+                        p: Point::new(Mm(x1), Mm(y1)),
+                        bezier: false,
+                    },
+                    LinePoint {
+                        p: Point::new(Mm(x2), Mm(y2)),
+                        bezier: false,
+                    },
+                ],
+                is_closed: false,
+            },
+        });
+    }
+
+    fn shade(&mut self, x: f32, y: f32, w: f32, h: f32) {
+        self.ops.push(Op::SaveGraphicsState);
+        self.ops.push(Op::SetFillColor {
+            col: Color::Rgb(Rgb {
+                r: 0.92,
+                g: 0.93,
+                b: 0.94,
+                icc_profile: None,
+            }),
+        });
+        self.ops.push(Op::DrawRectangle {
+            rectangle: Rect {
+                x: Pt(pt(x)),
+                y: Pt(pt(y)),
+                width: Pt(pt(w)),
+                height: Pt(pt(h)),
+                mode: Some(PaintMode::Fill),
+                winding_order: None,
+            },
+        });
+        self.ops.push(Op::RestoreGraphicsState);
+    }
+}
+
+/// The header's lines, laid out once (they are the same on every page).
+struct Header {
+    acknowledgement: Vec<String>,
+    title: Vec<String>,
+    facts: Vec<(&'static str, Vec<String>)>,
+}
+
+const ACK_SIZE: f32 = 7.5;
+const FACT_SIZE: f32 = 9.0;
+const LABEL_W: f32 = 30.0;
+
+impl Header {
+    fn new(sheet: &AttendanceSheet) -> Header {
+        let f = fonts();
+        let width = pt(PAGE_W - 2.0 * MARGIN);
+        let mut acknowledgement = f.regular.wrap(&sheet.acknowledgement, ACK_SIZE, width);
+        acknowledgement.truncate(4);
+        let mut title = f.bold.wrap(&sheet.title, 12.0, width);
+        title.truncate(2);
+        let value_w = pt(PAGE_W - 2.0 * MARGIN - LABEL_W);
+        let mut facts = Vec::new();
+        for (label, value) in [
+            ("Rodzaj zajęć:", &sheet.kind),
+            ("Data:", &sheet.date),
+            ("Liczba godzin:", &sheet.hours),
+            ("Miejsce:", &sheet.place),
+            ("Prowadzący:", &sheet.trainers),
+            ("Edycja:", &sheet.cohort),
+        ] {
+            let mut lines = f.regular.wrap(value, FACT_SIZE, value_w);
+            lines.truncate(2);
+            if lines.is_empty() {
+                lines.push("—".to_owned());
+            }
+            facts.push((label, lines));
+        }
+        Header {
+            acknowledgement,
+            title,
+            facts,
+        }
+    }
+
+    /// Draws the header of page `page` of `pages`; returns the y where the table starts.
+    fn draw(&self, c: &mut Canvas<'_>, sheet: &AttendanceSheet, page: usize, pages: usize) -> f32 {
+        let f = fonts();
+        let right = PAGE_W - MARGIN;
+        let mut y = TOP;
+        c.text(MARGIN, y, "LISTA OBECNOŚCI", 14.0, true);
+        let number = format!("Strona {page} z {pages}");
+        c.text(
+            right - mm(f.regular.width(&number, 8.5)),
+            y,
+            &number,
+            8.5,
+            false,
+        );
+        y -= 6.0;
+        let programme = f
+            .bold
+            .fit(&sheet.programme, 10.0, pt(PAGE_W - 2.0 * MARGIN));
+        c.text(MARGIN, y, &programme, 10.0, true);
+        for line in &self.acknowledgement {
+            y -= 3.6;
+            c.text(MARGIN, y, line, ACK_SIZE, false);
+        }
+        y -= 3.0;
+        c.line(MARGIN, y, right, y, 0.6);
+        for line in &self.title {
+            y -= 6.0;
+            c.text(MARGIN, y, line, 12.0, true);
+        }
+        y -= 1.5;
+        for (label, lines) in &self.facts {
+            for (i, line) in lines.iter().enumerate() {
+                y -= 4.6;
+                if i == 0 {
+                    c.text(MARGIN, y, label, FACT_SIZE, true);
+                }
+                c.text(MARGIN + LABEL_W, y, line, FACT_SIZE, false);
+            }
+        }
+        y - 4.0
+    }
+}
+
+/// Draws the table's heading row with its top at `y`; returns the y below it.
+fn table_head(c: &mut Canvas<'_>, y: f32) -> f32 {
+    let width: f32 = COLUMNS.iter().sum();
+    c.shade(MARGIN, y - HEAD_ROW_H, width, HEAD_ROW_H);
+    c.line(MARGIN, y, MARGIN + width, y, 0.8);
+    let mut x = MARGIN;
+    for (heading, w) in HEADINGS.iter().zip(COLUMNS) {
+        c.text(x + 1.5, y - HEAD_ROW_H + 2.4, heading, 8.5, true);
+        x += w;
+    }
+    let bottom = y - HEAD_ROW_H;
+    c.line(MARGIN, bottom, MARGIN + width, bottom, 0.8);
+    bottom
+}
+
+/// Draws one person's row with its top at `y`.
+fn table_row(c: &mut Canvas<'_>, y: f32, number: usize, row: &SheetRow) {
+    let f = fonts();
+    let size = 9.0;
+    let cells = [
+        format!("{number}."),
+        row.name.clone(),
+        row.gmina.clone(),
+        row.group.clone(),
+    ];
+    let baseline = y - ROW_H + 3.4;
+    let mut x = MARGIN;
+    for (i, (text, w)) in cells.iter().zip(COLUMNS).enumerate() {
+        let cell_size = if i == 3 { 8.0 } else { size };
+        let shown = f.regular.fit(text, cell_size, pt(w - 3.0));
+        c.text(x + 1.5, baseline, &shown, cell_size, false);
+        x += w;
+    }
+    let width: f32 = COLUMNS.iter().sum();
+    c.line(MARGIN, y - ROW_H, MARGIN + width, y - ROW_H, 0.4);
+}
+
+/// The vertical rules of the table between `top` and `bottom`.
+fn table_rules(c: &mut Canvas<'_>, top: f32, bottom: f32) {
+    let mut x = MARGIN;
+    c.line(x, top, x, bottom, 0.6);
+    for w in COLUMNS {
+        x += w;
+        c.line(x, top, x, bottom, 0.6);
+    }
+}
+
+fn signature(c: &mut Canvas<'_>, y: f32) {
+    let f: &Face = &fonts().regular;
+    let label = "Podpis prowadzącego:";
+    let y = y - 14.0;
+    c.text(MARGIN, y, label, 9.0, false);
+    let start = MARGIN + mm(f.width(label, 9.0)) + 3.0;
+    c.line(start, y - 0.8, start + 75.0, y - 0.8, 0.5);
+    c.text(
+        MARGIN,
+        y - 6.0,
+        "Podpisując listę, uczestnik potwierdza obecność na zajęciach.",
+        7.5,
+        false,
+    );
+}
+
+/// Renders the list as a PDF.
+pub fn attendance_list(sheet: &AttendanceSheet) -> anyhow::Result<Vec<u8>> {
+    let f = fonts();
+    let header = Header::new(sheet);
+    let mut doc = PdfDocument::new(&sheet.title);
+    let regular = PdfFontHandle::External(doc.add_font(&f.regular.font));
+    let bold = PdfFontHandle::External(doc.add_font(&f.bold.font));
+
+    // Lay out once to learn where the table starts and how many rows fit on a page.
+    let mut probe = Canvas {
+        ops: Vec::new(),
+        regular: &regular,
+        bold: &bold,
+    };
+    let table_top = header.draw(&mut probe, sheet, 1, 1);
+    let room = table_top - HEAD_ROW_H - BOTTOM;
+    let per_page = ((room / ROW_H).floor() as usize).max(1);
+    let rows = sheet.rows.len();
+    let mut pages = rows.div_ceil(per_page).max(1);
+    let on_last = if rows == 0 {
+        1
+    } else {
+        rows - (pages - 1) * per_page
+    };
+    let last_bottom = table_top - HEAD_ROW_H - on_last as f32 * ROW_H;
+    let signature_on_new_page = rows > 0 && last_bottom - SIGNATURE_H < BOTTOM - 6.0;
+    if signature_on_new_page {
+        pages += 1;
+    }
+
+    let mut out = Vec::with_capacity(pages);
+    let mut next = 0;
+    for page in 1..=pages {
+        let mut c = Canvas {
+            ops: Vec::new(),
+            regular: &regular,
+            bold: &bold,
+        };
+        let top = header.draw(&mut c, sheet, page, pages);
+        let mut y = top;
+        if next < rows || (rows == 0 && page == 1) {
+            y = table_head(&mut c, top);
+            let end = (next + per_page).min(rows);
+            for (i, row) in sheet.rows[next..end].iter().enumerate() {
+                table_row(&mut c, y, next + i + 1, row);
+                y -= ROW_H;
+            }
+            next = end;
+            if rows == 0 {
+                c.text(MARGIN + 1.5, y - 6.0, "Brak osób na liście.", 9.0, false);
+                y -= ROW_H;
+                let width: f32 = COLUMNS.iter().sum();
+                c.line(MARGIN, y, MARGIN + width, y, 0.4);
+            } else {
+                table_rules(&mut c, top, y);
+            }
+        }
+        if page == pages {
+            signature(&mut c, y);
+        }
+        out.push(PdfPage::new(Mm(PAGE_W), Mm(PAGE_H), c.ops));
+    }
+    let mut warnings = Vec::new();
+    let bytes = doc
+        .with_pages(out)
+        .save(&PdfSaveOptions::default(), &mut warnings);
+    if bytes.starts_with(b"%PDF-") {
+        Ok(bytes)
+    } else {
+        anyhow::bail!(
+            "the PDF writer produced no document ({} warnings)",
+            warnings.len()
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NAMES: [&str; 6] = [
+        "Małgorzata Żółkiewska-Łęcka",
+        "Grzegorz Brzęczyszczykiewicz",
+        "Łucja Ćwiek",
+        "Zdzisław Ślęzak",
+        "Anna Nowak-Jeziorańska",
+        "Paweł Pająk",
+    ];
+
+    fn sheet(rows: usize) -> AttendanceSheet {
+        AttendanceSheet {
+            programme: "WARNiK – Wielkopolska Akademia Rzecznictwa NGO i Kooperacji".into(),
+            acknowledgement: "Projekt realizowany w ramach programu Aktywni Obywatele – Fundusz \
+                              Regionalny, finansowanego przez Islandię, Liechtenstein i Norwegię \
+                              ze środków Funduszy EOG."
+                .into(),
+            cohort: "Edycja 2027".into(),
+            title: "Wizyta studyjna: CAL Żółkiewka".into(),
+            kind: "Wizyta studyjna".into(),
+            date: "niedziela, 31 października 2027, 10:00–15:00".into(),
+            hours: "6,67 godz. dyd. (po 45 min)".into(),
+            place: "Centrum Aktywności Lokalnej, Żółkiewka".into(),
+            trainers: "Anna Rzecznicka".into(),
+            rows: (0..rows)
+                .map(|i| SheetRow {
+                    name: format!("{} {i}", NAMES[i % NAMES.len()]),
+                    gmina: ["Śrem", "Żółkiewka"][i % 2].into(),
+                    group: "ONW".into(),
+                })
+                .collect(),
+        }
+    }
+
+    fn text_of(pdf: &[u8]) -> (String, usize) {
+        let pages = pdf_extract::extract_text_from_mem_by_pages(pdf).expect("text extracts");
+        (pages.concat(), pages.len())
+    }
+
+    #[test]
+    fn two_hundred_people_span_pages_with_every_name_extractable() {
+        let pdf = attendance_list(&sheet(200)).unwrap();
+        assert!(pdf.starts_with(b"%PDF-"));
+        assert!(
+            pdf.len() < 150 * 1024,
+            "subset fonts keep it small: {} bytes",
+            pdf.len()
+        );
+        let (text, pages) = text_of(&pdf);
+        assert!(pages > 1, "{pages} pages");
+        for name in NAMES {
+            assert!(text.contains(name), "{name} in the text");
+        }
+        assert!(text.contains("199"), "the last row's name");
+        assert!(text.contains("LISTA OBECNOŚCI"));
+        assert!(text.contains(&format!("Strona 1 z {pages}")));
+        assert!(text.contains(&format!("Strona {pages} z {pages}")));
+        assert_eq!(
+            text.matches("Imię i nazwisko").count(),
+            pages,
+            "the table head on every page"
+        );
+        assert_eq!(
+            text.matches("Wizyta studyjna: CAL Żółkiewka").count(),
+            pages,
+            "the header on every page"
+        );
+        assert!(text.contains("Podpis prowadzącego"));
+    }
+
+    #[test]
+    fn an_empty_roster_is_one_valid_page() {
+        let pdf = attendance_list(&sheet(0)).unwrap();
+        let (text, pages) = text_of(&pdf);
+        assert_eq!(pages, 1);
+        assert!(text.contains("Brak osób na liście."));
+    }
+
+    #[test]
+    fn long_text_is_cut_to_its_column() {
+        let mut s = sheet(1);
+        s.rows[0].name = "Aleksandra Konstantynopolitańczykiewiczówna-Brzęczyszczykiewicz".into();
+        let pdf = attendance_list(&s).unwrap();
+        let (text, _) = text_of(&pdf);
+        assert!(text.contains("Aleksandra Konstantynopolita"), "{text}");
+        assert!(
+            !text.contains("Brzęczyszczykiewicz\n"),
+            "cut to fit the column"
+        );
+    }
+}
