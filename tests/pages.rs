@@ -59,6 +59,9 @@ fn page_problems(html: &str, lang: &str) -> Vec<String> {
     if h1 != 1 {
         problems.push(format!("{h1} h1 elements"));
     }
+    if html.contains("&amp;amp;") {
+        problems.push("text escaped twice (&amp;amp;)".to_owned());
+    }
     if html.contains('⟦') {
         problems.push("an untranslated key".to_owned());
     }

@@ -451,4 +451,27 @@ both_backends! {
         // Every change was audited.
         assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'activity.create'").await, 1);
     }
+
+    async fn attendance_list_pdf_names_everyone_with_diacritics(app) {
+        let w = world(&app, "pdf").await;
+        let (_, a) = create(&app, &w, "pdf", activity("study_visit", "Wizyta studyjna: CAL Leszno", "2027-10-31T10:00", "2027-10-31T15:00", &[&w.trainer], json!({}))).await;
+        let id = a["id"].as_str().unwrap();
+        let (status, content_type, pdf) = app.api_raw(&format!("/api/v1/activities/{id}/attendance-list.pdf"), Some(&w.coord)).await;
+        assert_eq!(status, Status::Ok);
+        assert_eq!(content_type, "application/pdf");
+        let pages = pdf_extract::extract_text_from_mem_by_pages(&pdf).expect("text extracts");
+        let text = pages.concat();
+        for name in ["Żółkiewska-Łęcka", "Brzęczyszczykiewicz", "Ćwiek", "Ślęzak", "Nowak-Jeziorańska", "Pająk"] {
+            assert!(text.contains(name), "{name} missing from:\n{text}");
+        }
+        for expected in ["LISTA OBECNOŚCI", "Akademia Rzecznictwa", "Projekt finansowany ze środków Funduszy EOG.",
+                         "Wizyta studyjna: CAL Leszno", "niedziela, 31 października 2027, 10:00–15:00", "6,67",
+                         "Leszno, ul. Słowiańska 1", "Test trainer", "Podpis prowadzącego", "Strona 1 z 1"] {
+            assert!(text.contains(expected), "{expected} missing from:\n{text}");
+        }
+        // Its trainer may print it too, from the page as well as the API.
+        let trainer = akademia::db::users::find_by_email(&app.db, &w.trainer).await.unwrap().unwrap();
+        let token = app.token(&trainer).await;
+        assert_eq!(app.api_raw(&format!("/api/v1/activities/{id}/attendance-list.pdf"), Some(&token)).await.0, Status::Ok);
+    }
 }

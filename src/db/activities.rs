@@ -149,21 +149,6 @@ pub async fn trainers_in_cohort(db: &Db, cohort_id: Id) -> sqlx::Result<Vec<Trai
     })
 }
 
-/// The trainers of the activities a user trains (so a trainer's list shows co-trainers).
-pub async fn trainers_with(db: &Db, user_id: Id) -> sqlx::Result<Vec<Trainer>> {
-    on_pool!(db, |pool| {
-        sqlx::query_as(
-            "SELECT t.activity_id, u.id, u.name, u.email FROM activity_trainers t \
-             JOIN users u ON u.id = t.user_id \
-             WHERE t.activity_id IN (SELECT activity_id FROM activity_trainers WHERE user_id = $1) \
-             ORDER BY u.name",
-        )
-        .bind(user_id)
-        .fetch_all(pool)
-        .await
-    })
-}
-
 /// (activity, TERYT) pairs of a cohort's team audiences.
 pub async fn teams_in_cohort(db: &Db, cohort_id: Id) -> sqlx::Result<Vec<(Id, String)>> {
     on_pool!(db, |pool| {

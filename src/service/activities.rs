@@ -57,6 +57,8 @@ pub struct ActivityView {
     pub activity: Activity,
     pub trainers: Vec<Trainer>,
     pub audience: Audience,
+    /// Names of the gminas of `audience.teams`, in the same order.
+    pub team_names: Vec<String>,
     pub roster: Vec<Id>,
 }
 
@@ -200,10 +202,22 @@ impl RosterBook {
             .map(|e| e.id)
             .collect();
         let trainers = self.trainers.get(&activity.id).cloned().unwrap_or_default();
+        let team_names = audience
+            .teams
+            .iter()
+            .map(|teryt| {
+                self.enrolments
+                    .iter()
+                    .find(|e| &e.gmina_teryt == teryt)
+                    .map(|e| e.gmina_name.clone())
+                    .unwrap_or_else(|| teryt.clone())
+            })
+            .collect();
         ActivityView {
             activity,
             trainers,
             audience,
+            team_names,
             roster,
         }
     }

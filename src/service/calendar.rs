@@ -155,6 +155,30 @@ pub async fn feed_by_token(db: &Db, token: &str, base_url: &str) -> AppResult<Op
     }
 }
 
+/// Stores a new feed of a cohort or of a user, audited; returns its token (shown once).
+async fn new_feed(
+    db: &Db,
+    user: &User,
+    cohort_id: Option<Id>,
+    owner: Option<Id>,
+    described: serde_json::Value,
+) -> AppResult<String> {
+    let token = format!("{FEED_PREFIX}{}", random_string(24));
+    let mut tx = db.begin().await?;
+    let id = activities::insert_feed(&mut tx, &hash_api_token(&token), cohort_id, owner, user.id)
+        .await?;
+    let change = Change {
+        action: "calendar.feed_create",
+        entity: "calendar_feed",
+        entity_id: Some(id.to_string()),
+        before: None,
+        after: Some(described),
+    };
+    audit::record(&mut tx, &Actor::user(user), change).await?;
+    tx.commit().await?;
+    Ok(token)
+}
+
 /// Makes a private feed URL of a cohort (its coordinators) and returns its token.
 pub async fn create_cohort_feed(
     db: &Db,
@@ -162,25 +186,14 @@ pub async fn create_cohort_feed(
     cohort_key: &str,
 ) -> AppResult<(Cohort, String)> {
     let cohort = cohort_for(db, user, cohort_key).await?;
-    let token = format!("{FEED_PREFIX}{}", random_string(24));
-    let mut tx = db.begin().await?;
-    let id = activities::insert_feed(
-        &mut tx,
-        &hash_api_token(&token),
+    let token = new_feed(
+        db,
+        user,
         Some(cohort.id),
         None,
-        user.id,
+        json!({ "cohort": cohort.slug }),
     )
     .await?;
-    let change = Change {
-        action: "calendar.feed_create",
-        entity: "calendar_feed",
-        entity_id: Some(id.to_string()),
-        before: None,
-        after: Some(json!({ "cohort": cohort.slug })),
-    };
-    audit::record(&mut tx, &Actor::user(user), change).await?;
-    tx.commit().await?;
     Ok((cohort, token))
 }
 
@@ -189,26 +202,7 @@ pub async fn create_own_feed(db: &Db, user: &User) -> AppResult<String> {
     if user.role != Role::Trainer {
         return Err(AppError::Forbidden);
     }
-    let token = format!("{FEED_PREFIX}{}", random_string(24));
-    let mut tx = db.begin().await?;
-    let id = activities::insert_feed(
-        &mut tx,
-        &hash_api_token(&token),
-        None,
-        Some(user.id),
-        user.id,
-    )
-    .await?;
-    let change = Change {
-        action: "calendar.feed_create",
-        entity: "calendar_feed",
-        entity_id: Some(id.to_string()),
-        before: None,
-        after: Some(json!({ "user": user.email })),
-    };
-    audit::record(&mut tx, &Actor::user(user), change).await?;
-    tx.commit().await?;
-    Ok(token)
+    new_feed(db, user, None, Some(user.id), json!({ "user": user.email })).await
 }
 
 /// Feeds the user may manage: of a cohort they run, or their own.

@@ -87,11 +87,15 @@ fn audience_text(ctx: &Ctx, v: &ActivityView) -> String {
         .iter()
         .map(|g| ctx.t(g.label_key()))
         .collect();
-    if !v.audience.teams.is_empty() {
+    if !v.team_names.is_empty() {
         parts.push(format!(
             "{} {}",
-            ctx.t("activity.audience_teams"),
-            v.audience.teams.join(", ")
+            crate::i18n::tn(
+                ctx.lang,
+                "activity.audience_teams",
+                v.team_names.len() as i64
+            ),
+            v.team_names.join(", ")
         ));
     }
     parts.join(" · ")
@@ -225,7 +229,7 @@ async fn schedule(
         if !extra.is_empty() {
             parts.push(extra.to_owned());
         }
-        parts.join("&amp;")
+        parts.join("&")
     };
     Ok(ctx.render(
         "schedule/schedule",
@@ -233,9 +237,9 @@ async fn schedule(
             cohort, days, weeks, month_view, people => book.enrolments.len(),
             weekdays => weekday_names(ctx.lang),
             month_title => month_name(year, mon, ctx.lang),
-            prev_query => query(&format!("view=month&amp;month={prev}")),
-            next_query => query(&format!("view=month&amp;month={next}")),
-            month_query => query(&format!("view=month&amp;month={year}-{mon:02}")),
+            prev_query => query(&format!("view=month&month={prev}")),
+            next_query => query(&format!("view=month&month={next}")),
+            month_query => query(&format!("view=month&month={year}-{mon:02}")),
             agenda_query => query(""),
             count => shown.len(), all_count => views.len(), cancelled,
             total_hours => format_hours(total_hours, ctx.lang),
