@@ -70,6 +70,7 @@ static MESSAGES: LazyLock<HashMap<&'static str, Entry>> = LazyLock::new(|| {
     map.extend(parse_messages(include_str!("messages_enrolment.txt")));
     map.extend(parse_messages(include_str!("messages_people.txt")));
     map.extend(parse_messages(include_str!("messages_schedule.txt")));
+    map.extend(parse_messages(include_str!("messages_attendance.txt")));
     map
 });
 
@@ -229,7 +230,9 @@ mod tests {
             "\n",
             include_str!("messages_people.txt"),
             "\n",
-            include_str!("messages_schedule.txt")
+            include_str!("messages_schedule.txt"),
+            "\n",
+            include_str!("messages_attendance.txt")
         );
         let mut seen = std::collections::HashSet::new();
         let mut expecting: Option<(&str, u8)> = None;

@@ -146,6 +146,12 @@ fn decisions() -> BTreeMap<&'static str, Access> {
             "GET /api/v1/activities/<a>/attendance-list.pdf",
             Api(ACTIVITY),
         ),
+        ("GET /activities/<a>/attendance", Roles(ACTIVITY)),
+        ("POST /activities/<a>/attendance", Roles(ACTIVITY)),
+        ("GET /cohorts/<c>/attendance", Roles(STAFF)),
+        ("GET /api/v1/activities/<a>/attendance", Api(ACTIVITY)),
+        ("PUT /api/v1/activities/<a>/attendance", Api(ACTIVITY)),
+        ("GET /api/v1/cohorts/<c>/attendance", Api(STAFF)),
     ])
 }
 

@@ -35,6 +35,8 @@ fn pages(user_id: &str, enrolment_id: &str, activity_id: &str) -> Vec<String> {
         "/cohorts/warnik-2021/schedule?view=month&month=2022-01",
         "/cohorts/warnik-2021/schedule?kind=coaching&team=3063011",
         "/cohorts/warnik-2021/activities/new?kind=coaching&day=2022-06-01&team=3063011",
+        "/cohorts/warnik-2021/attendance",
+        "/cohorts/warnik-2021/attendance?group=ngo&team=3063011",
         "/organisations",
         "/organisations/new",
     ]
@@ -45,6 +47,8 @@ fn pages(user_id: &str, enrolment_id: &str, activity_id: &str) -> Vec<String> {
         format!("/enrolments/{enrolment_id}"),
         format!("/activities/{activity_id}"),
         format!("/activities/{activity_id}/edit"),
+        format!("/activities/{activity_id}/attendance"),
+        format!("/activities/{activity_id}/attendance?preset=present"),
     ])
     .collect()
 }
@@ -108,7 +112,7 @@ both_backends! {
         let trainer = app.browser().await;
         let (status, _, _) = trainer.post_form("/login", &[("email", akademia::demo::TRAINER), ("password", akademia::demo::PASSWORD)]).await;
         assert_eq!(status, Status::SeeOther);
-        for page in ["/my/activities".to_owned(), format!("/activities/{activity}")] {
+        for page in ["/my/activities".to_owned(), format!("/activities/{activity}"), format!("/activities/{activity}/attendance")] {
             let (status, html) = trainer.get(&page).await;
             if status != Status::Ok {
                 problems.push(format!("{page} (trainer): {status}"));

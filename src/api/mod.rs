@@ -2,6 +2,7 @@
 //! statuses, and the OpenAPI document generated from the route annotations.
 
 pub mod activities;
+pub mod attendance;
 pub mod body;
 pub mod enrolments;
 pub mod gminy;
@@ -33,6 +34,7 @@ pub fn routes() -> Vec<Route> {
         programmes::routes(),
         enrolments::routes(),
         activities::routes(),
+        attendance::routes(),
     ]
     .concat()
 }
@@ -77,26 +79,39 @@ impl<'r> FromRequest<'r> for ApiUser {
     }
 }
 
-/// An API user who runs programmes (admin or coordinator); others get 403 before the body is read.
-pub struct ApiStaff(pub User);
+/// Declares an API guard admitting users with one of the given roles; others get 403 before the
+/// request body is read.
+macro_rules! api_role_guard {
+    ($(#[$doc:meta])* $name:ident: $($role:path),+) => {
+        $(#[$doc])*
+        pub struct $name(pub User);
 
-#[rocket::async_trait]
-impl<'r> FromRequest<'r> for ApiStaff {
-    type Error = ();
-    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
-        match ApiUser::from_request(req).await {
-            Outcome::Success(ApiUser(user)) => {
-                if matches!(user.role, Role::Admin | Role::Coordinator) {
-                    Outcome::Success(ApiStaff(user))
-                } else {
-                    Outcome::Error((Status::Forbidden, ()))
+        #[rocket::async_trait]
+        impl<'r> FromRequest<'r> for $name {
+            type Error = ();
+            async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
+                match ApiUser::from_request(req).await {
+                    Outcome::Success(ApiUser(user)) if matches!(user.role, $($role)|+) => {
+                        Outcome::Success($name(user))
+                    }
+                    Outcome::Success(_) => Outcome::Error((Status::Forbidden, ())),
+                    Outcome::Error(e) => Outcome::Error(e),
+                    Outcome::Forward(f) => Outcome::Forward(f),
                 }
             }
-            Outcome::Error(e) => Outcome::Error(e),
-            Outcome::Forward(f) => Outcome::Forward(f),
         }
-    }
+    };
 }
+
+api_role_guard!(
+    /// An API user who runs programmes (admin or coordinator).
+    ApiStaff: Role::Admin, Role::Coordinator
+);
+
+api_role_guard!(
+    /// An API user who works with activities: staff, or a trainer (for the activities they train).
+    ApiActivityUser: Role::Admin, Role::Coordinator, Role::Trainer
+);
 
 /// The body of every API error.
 #[derive(Serialize, utoipa::ToSchema)]

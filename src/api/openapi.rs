@@ -5,7 +5,9 @@ use rocket::{Route, get, routes};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{ErrorBody, ErrorDetailBody, activities, enrolments, gminy, me, programmes};
+use super::{
+    ErrorBody, ErrorDetailBody, activities, attendance, enrolments, gminy, me, programmes,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -46,6 +48,9 @@ use super::{ErrorBody, ErrorDetailBody, activities, enrolments, gminy, me, progr
         activities::cohort_calendar,
         activities::my_activities,
         activities::attendance_list,
+        attendance::get_marks,
+        attendance::put_marks,
+        attendance::cohort_rates,
     ),
     components(schemas(ErrorBody, ErrorDetailBody, crate::db::gminy::Gmina, me::Me, crate::domain::Role)),
     modifiers(&BearerAuth)

@@ -4,6 +4,7 @@
 //! so SQL that both dialects accept (with `$1` placeholders) is written once.
 
 pub mod activities;
+pub mod attendance;
 pub mod audit;
 pub mod enrolments;
 pub mod gminy;

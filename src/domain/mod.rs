@@ -1,6 +1,7 @@
 //! Plain types and rules: parse-don't-validate newtypes and the calculations behind features.
 
 pub mod activity;
+pub mod attendance;
 pub mod email;
 pub mod fold;
 pub mod gmina;

@@ -2,6 +2,7 @@
 //! the command line. Every write that matters is audited in its own transaction.
 
 pub mod activities;
+pub mod attendance;
 pub mod auth;
 pub mod calendar;
 pub mod enrolments;

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod attendance;
 pub mod auth;
 pub mod base_url;
 pub mod cohorts;
@@ -41,6 +42,7 @@ pub fn routes() -> Vec<Route> {
         participants::routes(),
         programmes::routes(),
         schedule::routes(),
+        attendance::routes(),
     ]
     .concat()
 }

@@ -1,0 +1,239 @@
+//! Attendance through the API and the marking page, on both backends: who may mark and when,
+//! partial and idempotent PUTs, two writers at once, roster and status checks, rates.
+mod common;
+
+use akademia::domain::Role;
+use chrono::{Duration, Utc};
+use common::{Browse, TestApp};
+use rocket::http::{ContentType, Method, Status};
+use serde_json::{Value, json};
+
+const OK_CSV: &[u8] = include_bytes!("../../shared/fixtures/participants_ok.csv");
+
+struct World {
+    coord: String,
+    trainer: String,
+    other_trainer: String,
+    funder: String,
+    people: Vec<(String, String)>,
+}
+
+impl World {
+    fn id(&self, last_name: &str) -> &str {
+        &self.people.iter().find(|(_, l)| l == last_name).unwrap().0
+    }
+}
+
+async fn world(app: &TestApp) -> World {
+    let coordinator = app.user("koord@test.pl", Role::Coordinator).await;
+    let coord = app.token(&coordinator).await;
+    let t = app.user("trener@test.pl", Role::Trainer).await;
+    let trainer = app.token(&t).await;
+    let t2 = app.user("trenerka@test.pl", Role::Trainer).await;
+    let other_trainer = app.token(&t2).await;
+    let f = app.user("fundator@test.pl", Role::Funder).await;
+    let funder = app.token(&f).await;
+    let (_, programme) = app.api_json(Method::Post, "/api/v1/programmes", Some(&coord), &json!({
+        "name": "Akademia", "slug": "prog", "funder": "Fundusz", "starts_on": "2020-01-01", "ends_on": "2030-12-31"
+    })).await;
+    let (status, _) = app.api_json(Method::Post, "/api/v1/cohorts", Some(&coord), &json!({
+        "programme": programme["id"], "name": "Edycja", "slug": "c1", "starts_on": "2020-01-01", "ends_on": "2030-12-31"
+    })).await;
+    assert_eq!(status, Status::Created);
+    let (status, _) = app
+        .api_send(
+            Method::Post,
+            "/api/v1/cohorts/c1/import",
+            Some(&coord),
+            OK_CSV,
+            ContentType::new("text", "csv"),
+        )
+        .await;
+    assert_eq!(status, Status::Ok);
+    let (_, list) = app
+        .api_get("/api/v1/cohorts/c1/enrolments", Some(&coord))
+        .await;
+    let people = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["id"].as_str().unwrap().to_owned(),
+                e["last_name"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    World {
+        coord,
+        trainer,
+        other_trainer,
+        funder,
+        people,
+    }
+}
+
+/// An activity from `from` to `to` hours from now, trained by trener@test.pl, for everyone.
+async fn activity(app: &TestApp, w: &World, kind: &str, from: f64, to: f64) -> String {
+    let at = |h: f64| (Utc::now() + Duration::minutes((h * 60.0) as i64)).to_rfc3339();
+    let (status, a) = app.api_json(Method::Post, "/api/v1/cohorts/c1/activities", Some(&w.coord), &json!({
+        "kind": kind, "title": format!("Zajęcia {from}"), "starts_at": at(from), "ends_at": at(to),
+        "location": "Leszno", "online_url": "https://meet.example.org/a",
+        "trainers": ["trener@test.pl"], "audience": {}, "allow_conflicts": true
+    })).await;
+    assert_eq!(status, Status::Created, "{a}");
+    a["id"].as_str().unwrap().to_owned()
+}
+
+async fn put(app: &TestApp, id: &str, token: &str, body: Value) -> (Status, Value) {
+    app.api_json(
+        Method::Put,
+        &format!("/api/v1/activities/{id}/attendance"),
+        Some(token),
+        &body,
+    )
+    .await
+}
+
+fn status_of(list: &Value, enrolment: &str) -> Value {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["enrolment"] == enrolment)
+        .unwrap()["status"]
+        .clone()
+}
+
+both_backends! {
+    async fn marks_are_partial_idempotent_and_survive_two_writers(app) {
+        let w = world(&app).await;
+        let a = activity(&app, &w, "training", -2.0, 1.0).await;
+        let (m, g) = (w.id("Żółkiewska-Łęcka").to_owned(), w.id("Brzęczyszczykiewicz").to_owned());
+        let (status, list) = put(&app, &a, &w.trainer, json!([{"enrolment": m, "status": "present"}, {"enrolment": g, "status": "late"}])).await;
+        assert_eq!(status, Status::Ok, "{list}");
+        assert_eq!(list.as_array().unwrap().len(), 6, "the whole roster comes back");
+        assert_eq!(status_of(&list, &m), "present");
+        assert_eq!(status_of(&list, w.id("Ćwiek")), Value::Null, "unmarked");
+        let marked_by = list.as_array().unwrap().iter().find(|x| x["enrolment"] == m).unwrap()["marked_by"].clone();
+        assert_eq!(marked_by, "Test trainer");
+        let audits = app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'attendance.mark'").await;
+        assert_eq!(audits, 1);
+        // The same again changes nothing and logs nothing.
+        put(&app, &a, &w.trainer, json!([{"enrolment": m, "status": "present"}])).await;
+        assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'attendance.mark'").await, 1);
+
+        // Two writers at once on different people: both marks stay.
+        let (l, n) = (w.id("Ślęzak").to_owned(), w.id("Nowak-Jeziorańska").to_owned());
+        let first = put(&app, &a, &w.trainer, json!([{"enrolment": l, "status": "present"}]));
+        let second = put(&app, &a, &w.coord, json!([{"enrolment": n, "status": "excused"}]));
+        let ((s1, _), (s2, _)) = rocket::tokio::join!(first, second);
+        assert_eq!((s1, s2), (Status::Ok, Status::Ok));
+        let (_, list) = app.api_get(&format!("/api/v1/activities/{a}/attendance"), Some(&w.trainer)).await;
+        assert_eq!(status_of(&list, &l), "present");
+        assert_eq!(status_of(&list, &n), "excused");
+        assert_eq!(status_of(&list, &g), "late");
+        assert_eq!(app.count("SELECT COUNT(*) FROM attendance").await, 4);
+    }
+
+    async fn who_may_mark_what_and_when(app) {
+        let w = world(&app).await;
+        let a = activity(&app, &w, "training", -2.0, 1.0).await;
+        let m = w.id("Żółkiewska-Łęcka").to_owned();
+        let one = json!([{"enrolment": m, "status": "absent"}]);
+        assert_eq!(put(&app, &a, &w.other_trainer, one.clone()).await.0, Status::Forbidden);
+        assert_eq!(put(&app, &a, &w.funder, one.clone()).await.0, Status::Forbidden);
+        assert_eq!(app.api_get(&format!("/api/v1/activities/{a}/attendance"), Some(&w.other_trainer)).await.0, Status::Forbidden);
+        // Not on the roster, an unknown status: 422 naming the entry; nothing written.
+        let (status, body) = put(&app, &a, &w.trainer, json!([{"enrolment": m, "status": "present"}, {"enrolment": "00000000-0000-0000-0000-000000000000", "status": "present"}])).await;
+        assert_eq!(status, Status::UnprocessableEntity);
+        assert_eq!(body["details"][0]["field"], "[1].enrolment", "{body}");
+        assert!(body["details"][0]["message"].as_str().unwrap().contains("00000000-0000-0000-0000-000000000000"));
+        let (status, body) = put(&app, &a, &w.trainer, json!([{"enrolment": m, "status": "sleeping"}])).await;
+        assert_eq!(status, Status::UnprocessableEntity);
+        assert_eq!(body["details"][0]["field"], "[0].status", "{body}");
+        assert_eq!(app.count("SELECT COUNT(*) FROM attendance").await, 0);
+
+        // Too early for anyone; an hour before the start is fine.
+        let future = activity(&app, &w, "training", 240.0, 243.0).await;
+        assert_eq!(put(&app, &future, &w.trainer, one.clone()).await.0, Status::UnprocessableEntity);
+        assert_eq!(put(&app, &future, &w.coord, one.clone()).await.0, Status::UnprocessableEntity);
+        let soon = activity(&app, &w, "training", 0.5, 2.0).await;
+        assert_eq!(put(&app, &soon, &w.trainer, one.clone()).await.0, Status::Ok);
+
+        // 20 days after: the trainer no longer, the coordinator with a reason, which is logged.
+        let old = activity(&app, &w, "webinar", -24.0 * 20.0, -24.0 * 20.0 + 1.5).await;
+        assert_eq!(put(&app, &old, &w.trainer, one.clone()).await.0, Status::Forbidden);
+        let (status, body) = put(&app, &old, &w.coord, one.clone()).await;
+        assert_eq!(status, Status::UnprocessableEntity);
+        assert_eq!(body["details"][0]["field"], "reason");
+        let (status, _) = app.api_json(Method::Put, &format!("/api/v1/activities/{old}/attendance?reason=Lista%20papierowa"), Some(&w.coord), &one).await;
+        assert_eq!(status, Status::Ok);
+        let after = app.count_text("SELECT CAST(after AS TEXT) FROM audit_log WHERE action = 'attendance.mark' ORDER BY at DESC LIMIT 1").await;
+        assert!(after.contains("Lista papierowa"), "{after}");
+
+        // A cancelled activity takes no marks.
+        app.api_json(Method::Post, &format!("/api/v1/activities/{a}/cancel"), Some(&w.coord), &json!({"reason": "Burza"})).await;
+        assert_eq!(put(&app, &a, &w.coord, one).await.0, Status::UnprocessableEntity);
+    }
+
+    async fn rates_count_present_and_late_over_started_rostered_hours(app) {
+        let w = world(&app).await;
+        let a = activity(&app, &w, "training", -2.0, 1.0).await; // 4 academic hours
+        let b = activity(&app, &w, "webinar", -30.0, -28.5).await; // 2
+        activity(&app, &w, "training", 240.0, 243.0).await; // future: counts for nobody
+        let (m, g, n) = (w.id("Żółkiewska-Łęcka").to_owned(), w.id("Brzęczyszczykiewicz").to_owned(), w.id("Nowak-Jeziorańska").to_owned());
+        put(&app, &a, &w.trainer, json!([{"enrolment": m, "status": "present"}, {"enrolment": g, "status": "late"}, {"enrolment": n, "status": "excused"}])).await;
+        put(&app, &b, &w.coord, json!([{"enrolment": m, "status": "absent"}, {"enrolment": g, "status": "present"}])).await;
+        let (status, rates) = app.api_get("/api/v1/cohorts/c1/attendance", Some(&w.coord)).await;
+        assert_eq!(status, Status::Ok);
+        let of = |id: &str| rates.as_array().unwrap().iter().find(|x| x["enrolment"] == id).unwrap().clone();
+        let (rm, rg, rn) = (of(&m), of(&g), of(&n));
+        assert_eq!(rm["planned_hours"], 6.0);
+        assert_eq!(rm["attended_hours"], 4.0);
+        assert!((rm["rate"].as_f64().unwrap() - 4.0 / 6.0).abs() < 1e-9);
+        assert_eq!(rg["rate"], 1.0);
+        assert_eq!(rn["rate"], 0.0);
+        assert_eq!(rn["excused_hours"], 4.0);
+        assert_eq!(rm["by_kind"]["webinar"]["planned_hours"], 2.0);
+        assert_eq!(rm["by_kind"]["webinar"]["attended_hours"], 0.0);
+        assert_eq!(rg["by_kind"]["training"]["attended_hours"], 4.0);
+        // Cancelling the webinar takes it out of everyone's planned hours.
+        app.api_json(Method::Post, &format!("/api/v1/activities/{b}/cancel"), Some(&w.coord), &json!({"reason": "Awaria"})).await;
+        let (_, rates) = app.api_get("/api/v1/cohorts/c1/attendance", Some(&w.coord)).await;
+        let rm = rates.as_array().unwrap().iter().find(|x| x["enrolment"] == m.as_str()).unwrap().clone();
+        assert_eq!(rm["planned_hours"], 4.0);
+        assert_eq!(rm["rate"], 1.0);
+        assert_eq!(app.api_get("/api/v1/cohorts/c1/attendance", Some(&w.trainer)).await.0, Status::Forbidden);
+    }
+
+    async fn the_marking_page_works_as_a_plain_form_and_the_matrix_shows_it(app) {
+        let w = world(&app).await;
+        let a = activity(&app, &w, "training", -1.0, 2.0).await;
+        let trainer = app.browser().await;
+        assert_eq!(trainer.login("trener@test.pl", common::PASSWORD).await, Status::SeeOther);
+        let (status, page) = trainer.get(&format!("/activities/{a}/attendance?preset=present")).await;
+        assert_eq!(status, Status::Ok);
+        assert!(page.contains("Wszyscy obecni") && page.contains("Sprawdzono 0 z 6"), "{page}");
+        assert_eq!(page.matches("value=\"present\" checked").count(), 6, "everyone preset to present");
+        let m = w.id("Żółkiewska-Łęcka").to_owned();
+        let mut fields: Vec<(String, String)> = w.people.iter().map(|(id, _)| (format!("marks[{id}]"), "present".to_owned())).collect();
+        fields.retain(|(k, _)| !k.contains(&m));
+        fields.push((format!("marks[{m}]"), "absent".to_owned()));
+        let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let (status, location, _) = trainer.post_form(&format!("/activities/{a}/attendance"), &pairs).await;
+        assert_eq!(status, Status::SeeOther);
+        assert_eq!(location.as_deref(), Some(format!("/activities/{a}/attendance").as_str()));
+        let (_, page) = trainer.get(&format!("/activities/{a}/attendance")).await;
+        assert!(page.contains("Zapisano 6 zmian.") && page.contains("Sprawdzono 6 z 6"), "{page}");
+        assert!(page.contains("Zaznaczył(a): Test trainer"));
+        assert_eq!(app.count("SELECT COUNT(*) FROM attendance WHERE status = 'absent'").await, 1);
+
+        let (_, coord, _) = app.signed_in("admin@test.pl", Role::Admin).await;
+        let (status, matrix) = coord.get("/cohorts/c1/attendance").await;
+        assert_eq!(status, Status::Ok);
+        assert!(matrix.contains("Żółkiewska-Łęcka") && matrix.contains("0 %") && matrix.contains("100 %"), "{matrix}");
+        assert!(matrix.contains("poniżej progu"));
+        let (_, filtered) = coord.get("/cohorts/c1/attendance?group=ngo").await;
+        assert!(!filtered.contains("Żółkiewska-Łęcka") && filtered.contains("Brzęczyszczykiewicz"), "an official is filtered out");
+    }
+}
