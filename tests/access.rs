@@ -149,9 +149,16 @@ fn decisions() -> BTreeMap<&'static str, Access> {
         ("GET /activities/<a>/attendance", Roles(ACTIVITY)),
         ("POST /activities/<a>/attendance", Roles(ACTIVITY)),
         ("GET /cohorts/<c>/attendance", Roles(STAFF)),
+        ("GET /cohorts/<c>/attendance.csv", Roles(STAFF)),
+        ("GET /cohorts/<c>/attendance.xlsx", Roles(STAFF)),
         ("GET /api/v1/activities/<a>/attendance", Api(ACTIVITY)),
         ("PUT /api/v1/activities/<a>/attendance", Api(ACTIVITY)),
         ("GET /api/v1/cohorts/<c>/attendance", Api(STAFF)),
+        ("GET /api/v1/activities/<a>/evidence", Api(ACTIVITY)),
+        ("POST /api/v1/activities/<a>/evidence", Api(ACTIVITY)),
+        ("GET /api/v1/evidence/<id>", Api(ACTIVITY)),
+        ("POST /activities/<a>/evidence", Roles(ACTIVITY)),
+        ("GET /evidence/<id>", Roles(ACTIVITY)),
     ])
 }
 

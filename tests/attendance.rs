@@ -236,4 +236,71 @@ both_backends! {
         let (_, filtered) = coord.get("/cohorts/c1/attendance?group=ngo").await;
         assert!(!filtered.contains("Żółkiewska-Łęcka") && filtered.contains("Brzęczyszczykiewicz"), "an official is filtered out");
     }
+
+    async fn scans_are_checked_by_content_and_size_and_every_version_is_kept(app) {
+        let w = world(&app).await;
+        let a = activity(&app, &w, "training", -2.0, 1.0).await;
+        let upload = async |token: &str, name: &str, bytes: &[u8]| {
+            app.api_send(Method::Post, &format!("/api/v1/activities/{a}/evidence?name={name}"), Some(token), bytes, ContentType::Binary).await
+        };
+        let pdf = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".to_vec();
+        let (status, first) = upload(&w.trainer, "lista.pdf", &pdf).await;
+        assert_eq!(status, Status::Created, "{first}");
+        assert_eq!(first["content_type"], "application/pdf");
+        // A text file named .pdf, an executable named .jpg: refused by content.
+        let (status, body) = upload(&w.trainer, "lista.pdf", b"just text, not a scan").await;
+        assert_eq!(status, Status::UnprocessableEntity);
+        assert_eq!(body["details"][0]["field"], "file");
+        assert_eq!(upload(&w.trainer, "skan.jpg", b"MZ\x90\x00\x03").await.0, Status::UnprocessableEntity);
+        // Over 10 MB: refused, nothing stored.
+        let mut big = vec![0u8; 10 * 1024 * 1024 + 10];
+        big[..4].copy_from_slice(&[0xFF, 0xD8, 0xFF, 0xE0]);
+        let (status, body) = upload(&w.coord, "duzy.jpg", &big).await;
+        assert_eq!(status, Status::UnprocessableEntity, "{body}");
+        assert!(body["details"][0]["message"].as_str().unwrap().contains("10 MB"));
+        // A PNG replaces the PDF as the current scan; the PDF is kept.
+        let png = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13];
+        let (status, second) = upload(&w.coord, "skan.png", &png).await;
+        assert_eq!(status, Status::Created);
+        let (_, list) = app.api_get(&format!("/api/v1/activities/{a}/evidence"), Some(&w.coord)).await;
+        let list = list.as_array().unwrap().clone();
+        assert_eq!(list.len(), 2);
+        assert_eq!(list[0]["id"], second["id"], "newest first");
+        let (status, content_type, bytes) = app.api_raw(&format!("/api/v1/evidence/{}", first["id"].as_str().unwrap()), Some(&w.coord)).await;
+        assert_eq!(status, Status::Ok);
+        assert_eq!(content_type, "application/pdf");
+        assert_eq!(bytes, pdf, "the earlier version comes back byte for byte");
+        assert_eq!(app.api_raw(&format!("/api/v1/evidence/{}", first["id"].as_str().unwrap()), Some(&w.other_trainer)).await.0, Status::Forbidden);
+        assert_eq!(app.api_raw(&format!("/api/v1/evidence/{}", first["id"].as_str().unwrap()), Some(&w.funder)).await.0, Status::Forbidden);
+        assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'attendance.evidence_upload'").await, 2);
+    }
+
+    async fn the_matrix_exports_as_csv_and_xlsx(app) {
+        let w = world(&app).await;
+        let a = activity(&app, &w, "training", -2.0, 1.0).await;
+        let m = w.id("Żółkiewska-Łęcka").to_owned();
+        put(&app, &a, &w.trainer, json!([{"enrolment": m, "status": "late"}])).await;
+        let (_, browser, _) = app.signed_in("admin@test.pl", Role::Admin).await;
+        let (status, csv) = browser.get("/cohorts/c1/attendance.csv").await;
+        assert_eq!(status, Status::Ok);
+        let csv = csv.trim_start_matches('\u{feff}');
+        let header = csv.lines().next().unwrap();
+        assert!(header.starts_with("gmina;kod TERYT;imię;nazwisko;grupa;godziny zaplanowane;godziny obecności"), "{header}");
+        assert!(header.contains("Zajęcia -2"), "a column per activity: {header}");
+        let row = csv.lines().find(|l| l.contains("Żółkiewska-Łęcka")).unwrap();
+        assert!(row.contains(";4;4;0;100,0;Spóźniony/a"), "{row}");
+        let row = csv.lines().find(|l| l.contains("Ćwiek")).unwrap();
+        assert!(row.contains(";4;0;0;0,0;nie sprawdzono"), "{row}");
+        assert_eq!(browser.get_location("/cohorts/c1/attendance.xlsx").await.0, Status::Ok);
+        let admin = akademia::db::users::find_by_email(&app.db, "admin@test.pl").await.unwrap().unwrap();
+        let (name, bytes) = akademia::service::exports::attendance(&app.db, &admin, "c1", akademia::service::exports::Format::Xlsx, akademia::i18n::Lang::Pl).await.unwrap();
+        assert_eq!(name, "frekwencja-c1.xlsx");
+        use calamine::Reader;
+        let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).expect("an XLSX");
+        let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+        let rows: Vec<Vec<String>> = sheet.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+        let row = rows.iter().find(|r| r.contains(&"Żółkiewska-Łęcka".to_owned())).unwrap();
+        assert_eq!(row.last().unwrap(), "Spóźniony/a");
+        assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'attendance.export'").await, 3);
+    }
 }

@@ -23,10 +23,13 @@
     body.append("csrf_token", form.elements["csrf_token"].value);
     if (form.elements["reason"]) body.append("reason", form.elements["reason"].value);
     Object.keys(batch).forEach(function (id) { body.append("marks[" + id + "]", batch[id]); });
-    fetch(form.action, { method: "POST", body: body, credentials: "same-origin", redirect: "manual" })
+    fetch(form.action, {
+      method: "POST", body: body, credentials: "same-origin", redirect: "manual",
+      headers: { "X-Requested-With": "fetch" }
+    })
       .then(function (res) {
         sending = false;
-        if (res.type === "opaqueredirect" || res.ok) {
+        if (res.status === 204) {
           say(form.dataset.saved.replace("{time}", time()), "ok");
           if (count() > 0) flush();
         } else {

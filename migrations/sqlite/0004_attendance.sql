@@ -12,3 +12,17 @@ CREATE INDEX attendance_enrolment ON attendance (enrolment_id);
 
 -- How many days after an activity ends its trainers may still mark attendance.
 ALTER TABLE cohorts ADD COLUMN marking_days INTEGER NOT NULL DEFAULT 14;
+
+-- Scans of the signed paper attendance lists; a replacement is a new row, earlier ones are kept.
+CREATE TABLE attendance_evidence (
+    id           UUID PRIMARY KEY,
+    activity_id  UUID NOT NULL REFERENCES activities (id),
+    file_name    TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    size_bytes   BIGINT NOT NULL,
+    sha256       TEXT NOT NULL,
+    content      BLOB NOT NULL,
+    uploaded_by  UUID REFERENCES users (id),
+    uploaded_at  TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX attendance_evidence_activity ON attendance_evidence (activity_id, uploaded_at);

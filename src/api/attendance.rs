@@ -4,8 +4,10 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
+use rocket::data::{Data, ToByteUnit};
+use rocket::http::{ContentType, Status};
 use rocket::serde::json::Json;
-use rocket::{Route, get, put, routes};
+use rocket::{Route, get, post, put, routes};
 use serde::{Deserialize, Serialize};
 
 use super::{ApiActivityUser, ApiJson, ApiStaff, ApiUser, DbState};
@@ -17,7 +19,14 @@ use crate::error::{AppError, AppResult};
 use crate::service::attendance::{self as service, MarkInput, Sheet};
 
 pub fn routes() -> Vec<Route> {
-    routes![get_marks, put_marks, cohort_rates]
+    routes![
+        get_marks,
+        put_marks,
+        cohort_rates,
+        list_evidence,
+        upload_evidence,
+        download_evidence
+    ]
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -179,4 +188,91 @@ pub async fn cohort_rates(db: &DbState, user: ApiStaff, c: &str) -> AppResult<Js
         })
         .collect();
     Ok(Json(out))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct EvidenceOut {
+    #[schema(value_type = String, format = Uuid)]
+    pub id: Id,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub uploaded_by: Option<String>,
+    pub uploaded_at: DateTime<Utc>,
+}
+
+impl From<crate::db::attendance::Evidence> for EvidenceOut {
+    fn from(e: crate::db::attendance::Evidence) -> Self {
+        EvidenceOut {
+            id: e.id,
+            file_name: e.file_name,
+            content_type: e.content_type,
+            size_bytes: e.size_bytes,
+            sha256: e.sha256,
+            uploaded_by: e.uploaded_by_name,
+            uploaded_at: e.uploaded_at,
+        }
+    }
+}
+
+/// Scans of the signed attendance list, newest (current) first.
+#[utoipa::path(get, path = "/api/v1/activities/{a}/evidence", tag = "attendance",
+    params(("a" = String, Path, description = "activity id")),
+    responses((status = 200, body = [EvidenceOut])),
+    security(("bearer" = [])))]
+#[get("/activities/<a>/evidence")]
+pub async fn list_evidence(
+    db: &DbState,
+    user: ApiUser,
+    a: &str,
+) -> AppResult<Json<Vec<EvidenceOut>>> {
+    let list = service::evidence(db, &user.0, parse_id(a)?).await?;
+    Ok(Json(list.into_iter().map(Into::into).collect()))
+}
+
+/// Uploads a scan (the request body: PDF, JPEG or PNG, judged by content, at most 10 MB);
+/// earlier scans are kept.
+#[utoipa::path(post, path = "/api/v1/activities/{a}/evidence", tag = "attendance",
+    params(("a" = String, Path, description = "activity id"),
+           ("name" = Option<String>, Query, description = "the file's name")),
+    request_body(content = Vec<u8>, content_type = "application/pdf"),
+    responses((status = 201, body = EvidenceOut), (status = 422, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+#[post("/activities/<a>/evidence?<name>", data = "<data>")]
+pub async fn upload_evidence(
+    db: &DbState,
+    user: ApiActivityUser,
+    a: &str,
+    name: Option<&str>,
+    data: Data<'_>,
+) -> AppResult<(Status, Json<EvidenceOut>)> {
+    let limit = (service::MAX_EVIDENCE_BYTES + 1).bytes();
+    let bytes = data
+        .open(limit)
+        .into_bytes()
+        .await
+        .map_err(|e| AppError::Unexpected(e.into()))?;
+    // One byte over the limit is enough to refuse with the size error.
+    let bytes = bytes.into_inner();
+    let evidence =
+        service::upload_evidence(db, &user.0, parse_id(a)?, name.unwrap_or(""), &bytes).await?;
+    Ok((Status::Created, Json(evidence.into())))
+}
+
+/// One scan's file.
+#[utoipa::path(get, path = "/api/v1/evidence/{id}", tag = "attendance",
+    params(("id" = String, Path, description = "evidence id")),
+    responses((status = 200, description = "the file")),
+    security(("bearer" = [])))]
+#[get("/evidence/<id>")]
+pub async fn download_evidence(
+    db: &DbState,
+    user: ApiUser,
+    id: &str,
+) -> AppResult<(ContentType, Vec<u8>)> {
+    let (meta, bytes) = service::evidence_file(db, &user.0, parse_id(id)?).await?;
+    let content_type =
+        ContentType::parse_flexible(&meta.content_type).unwrap_or(ContentType::Binary);
+    Ok((content_type, bytes))
 }

@@ -51,6 +51,9 @@ use super::{
         attendance::get_marks,
         attendance::put_marks,
         attendance::cohort_rates,
+        attendance::list_evidence,
+        attendance::upload_evidence,
+        attendance::download_evidence,
     ),
     components(schemas(ErrorBody, ErrorDetailBody, crate::db::gminy::Gmina, me::Me, crate::domain::Role)),
     modifiers(&BearerAuth)

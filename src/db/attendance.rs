@@ -101,3 +101,90 @@ pub async fn marking_days(db: &Db, cohort_id: Id) -> sqlx::Result<i32> {
             .await
     })
 }
+
+/// A stored scan of the signed list, without its bytes.
+#[derive(Clone, Debug, FromRow, Serialize)]
+pub struct Evidence {
+    pub id: Id,
+    pub activity_id: Id,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub uploaded_by_name: Option<String>,
+    pub uploaded_at: DateTime<Utc>,
+}
+
+macro_rules! select_evidence {
+    ($rest:literal) => {
+        concat!(
+            "SELECT e.id, e.activity_id, e.file_name, e.content_type, e.size_bytes, e.sha256, \
+             u.name AS uploaded_by_name, e.uploaded_at FROM attendance_evidence e \
+             LEFT JOIN users u ON u.id = e.uploaded_by ",
+            $rest
+        )
+    };
+}
+
+/// An activity's scans, newest first.
+pub async fn evidence_of(db: &Db, activity_id: Id) -> sqlx::Result<Vec<Evidence>> {
+    on_pool!(db, |pool| {
+        sqlx::query_as(select_evidence!(
+            "WHERE e.activity_id = $1 ORDER BY e.uploaded_at DESC, e.id DESC"
+        ))
+        .bind(activity_id)
+        .fetch_all(pool)
+        .await
+    })
+}
+
+pub async fn find_evidence(db: &Db, id: Id) -> sqlx::Result<Option<Evidence>> {
+    on_pool!(db, |pool| {
+        sqlx::query_as(select_evidence!("WHERE e.id = $1"))
+            .bind(id)
+            .fetch_optional(pool)
+            .await
+    })
+}
+
+pub async fn evidence_content(db: &Db, id: Id) -> sqlx::Result<Vec<u8>> {
+    on_pool!(db, |pool| {
+        sqlx::query_scalar("SELECT content FROM attendance_evidence WHERE id = $1")
+            .bind(id)
+            .fetch_one(pool)
+            .await
+    })
+}
+
+/// What to store of an uploaded scan.
+pub struct NewEvidence<'a> {
+    pub activity_id: Id,
+    pub file_name: &'a str,
+    pub content_type: &'a str,
+    pub sha256: &'a str,
+    pub content: &'a [u8],
+    pub uploaded_by: Id,
+}
+
+pub async fn insert_evidence(tx: &mut Tx, e: &NewEvidence<'_>) -> sqlx::Result<Id> {
+    let id = Id::new();
+    on_tx!(tx, |conn| {
+        sqlx::query(
+            "INSERT INTO attendance_evidence (id, activity_id, file_name, content_type, size_bytes, \
+             sha256, content, uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(id)
+        .bind(e.activity_id)
+        .bind(e.file_name)
+        .bind(e.content_type)
+        .bind(e.content.len() as i64)
+        .bind(e.sha256)
+        .bind(e.content)
+        .bind(e.uploaded_by)
+        .bind(now())
+        .execute(&mut *conn)
+        .await
+        .map(|_| ())
+    })?;
+    Ok(id)
+}

@@ -31,6 +31,14 @@ pub fn hash_api_token(token: &str) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Hex SHA-256 of any bytes (checksums of stored files).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// Constant-time comparison of two secrets.
 pub fn secrets_equal(a: &str, b: &str) -> bool {
     use subtle::ConstantTimeEq;

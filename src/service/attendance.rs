@@ -247,12 +247,135 @@ pub async fn cohort(db: &Db, user: &User, cohort_key: &str) -> AppResult<CohortA
     })
 }
 
+/// Largest scan accepted.
+pub const MAX_EVIDENCE_BYTES: usize = 10 * 1024 * 1024;
+
+/// The kind of a scan judged by its first bytes (not its name): PDF, JPEG or PNG.
+pub fn sniff(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
+    if bytes.starts_with(b"%PDF-") {
+        Some(("pdf", "application/pdf"))
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some(("jpg", "image/jpeg"))
+    } else if bytes.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]) {
+        Some(("png", "image/png"))
+    } else {
+        None
+    }
+}
+
+/// A file name safe to store and to send back: the base name, printable, at most 120 characters.
+fn clean_name(name: &str, ext: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or("").trim();
+    let cleaned: String = base
+        .chars()
+        .filter(|c| !c.is_control() && *c != '"')
+        .take(120)
+        .collect();
+    if cleaned.is_empty() {
+        format!("lista-obecnosci.{ext}")
+    } else {
+        cleaned
+    }
+}
+
+/// Stores a scan of the signed list (its trainers and coordinators); earlier scans are kept.
+pub async fn upload_evidence(
+    db: &Db,
+    user: &User,
+    id: Id,
+    file_name: &str,
+    bytes: &[u8],
+) -> AppResult<db_attendance::Evidence> {
+    access(db, user, id).await?;
+    if bytes.is_empty() {
+        return Err(crate::error::invalid("file", "err.required"));
+    }
+    if bytes.len() > MAX_EVIDENCE_BYTES {
+        return Err(crate::error::invalid(
+            "file",
+            Msg::new("err.evidence_too_large").arg("mb", MAX_EVIDENCE_BYTES / 1024 / 1024),
+        ));
+    }
+    let Some((ext, content_type)) = sniff(bytes) else {
+        return Err(crate::error::invalid("file", "err.evidence_type"));
+    };
+    let sha256 = crate::domain::token::sha256_hex(bytes);
+    let name = clean_name(file_name, ext);
+    let mut tx = db.begin().await?;
+    let evidence_id = db_attendance::insert_evidence(
+        &mut tx,
+        &db_attendance::NewEvidence {
+            activity_id: id,
+            file_name: &name,
+            content_type,
+            sha256: &sha256,
+            content: bytes,
+            uploaded_by: user.id,
+        },
+    )
+    .await?;
+    let change = Change {
+        action: "attendance.evidence_upload",
+        entity: "activity",
+        entity_id: Some(id.to_string()),
+        before: None,
+        after: Some(
+            json!({ "evidence": evidence_id, "file": name, "bytes": bytes.len(), "sha256": sha256 }),
+        ),
+    };
+    audit::record(&mut tx, &Actor::user(user), change).await?;
+    tx.commit().await?;
+    db_attendance::find_evidence(db, evidence_id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// An activity's scans, newest first.
+pub async fn evidence(db: &Db, user: &User, id: Id) -> AppResult<Vec<db_attendance::Evidence>> {
+    access(db, user, id).await?;
+    Ok(db_attendance::evidence_of(db, id).await?)
+}
+
+/// One scan with its bytes, for whoever may see its activity.
+pub async fn evidence_file(
+    db: &Db,
+    user: &User,
+    evidence_id: Id,
+) -> AppResult<(db_attendance::Evidence, Vec<u8>)> {
+    let Some(meta) = db_attendance::find_evidence(db, evidence_id).await? else {
+        return Err(match user.role {
+            Role::Funder => AppError::Forbidden,
+            _ => AppError::NotFound,
+        });
+    };
+    access(db, user, meta.activity_id).await?;
+    let bytes = db_attendance::evidence_content(db, evidence_id).await?;
+    Ok((meta, bytes))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn t(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn scans_are_judged_by_content_and_names_are_cleaned() {
+        assert_eq!(sniff(b"%PDF-1.7 ...").map(|s| s.0), Some("pdf"));
+        assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0]).map(|s| s.0), Some("jpg"));
+        assert_eq!(
+            sniff(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0]).map(|s| s.0),
+            Some("png")
+        );
+        assert_eq!(sniff(b"MZ\x90\x00 not a scan"), None);
+        assert_eq!(sniff(b"<html>%PDF-"), None);
+        assert_eq!(
+            clean_name("C:\\skany\\lista \"1\".pdf", "pdf"),
+            "lista 1.pdf"
+        );
+        assert_eq!(clean_name("", "png"), "lista-obecnosci.png");
     }
 
     #[test]

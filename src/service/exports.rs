@@ -5,7 +5,9 @@ use serde_json::json;
 
 use crate::db::Db;
 use crate::db::audit::{self, Actor, Change};
+use crate::db::programmes::Cohort;
 use crate::db::users::User;
+use crate::domain::activity::{format_hours, local_day};
 use crate::error::AppResult;
 use crate::i18n::{Lang, t};
 use crate::output;
@@ -65,22 +67,146 @@ pub async fn participants(
             ]
         })
         .collect();
+    let file = format!("uczestnicy-{}", cohort.slug);
+    write(
+        db,
+        user,
+        &cohort,
+        Export {
+            action: "cohort.export",
+            file,
+            headers,
+            body,
+        },
+        format,
+        lang,
+    )
+    .await
+}
+
+/// A file about to be exported.
+struct Export {
+    action: &'static str,
+    /// The file name without its extension.
+    file: String,
+    headers: Vec<String>,
+    body: Vec<Vec<String>>,
+}
+
+/// Writes the file in `format` and records the export in the audit log.
+async fn write(
+    db: &Db,
+    user: &User,
+    cohort: &Cohort,
+    export: Export,
+    format: Format,
+    lang: Lang,
+) -> AppResult<(String, Vec<u8>)> {
     let (ext, bytes) = match format {
-        Format::Csv => ("csv", output::csv::excel_csv(&headers, &body)?),
+        Format::Csv => (
+            "csv",
+            output::csv::excel_csv(&export.headers, &export.body)?,
+        ),
         Format::Xlsx => (
             "xlsx",
-            output::xlsx::workbook(&t(lang, "export.sheet"), &headers, &body)?,
+            output::xlsx::workbook(&t(lang, "export.sheet"), &export.headers, &export.body)?,
         ),
     };
     let mut tx = db.begin().await?;
     let change = Change {
-        action: "cohort.export",
+        action: export.action,
         entity: "cohort",
         entity_id: Some(cohort.id.to_string()),
         before: None,
-        after: Some(json!({ "format": ext, "rows": body.len() })),
+        after: Some(json!({ "format": ext, "rows": export.body.len() })),
     };
     audit::record(&mut tx, &Actor::user(user), change).await?;
     tx.commit().await?;
-    Ok((format!("uczestnicy-{}.{ext}", cohort.slug), bytes))
+    Ok((format!("{}.{ext}", export.file), bytes))
+}
+
+/// The cohort's attendance matrix: one row per enrolment with hours and rate, one column per
+/// activity that has taken place.
+pub async fn attendance(
+    db: &Db,
+    user: &User,
+    cohort_key: &str,
+    format: Format,
+    lang: Lang,
+) -> AppResult<(String, Vec<u8>)> {
+    let data = crate::service::attendance::cohort(db, user, cohort_key).await?;
+    let now = chrono::Utc::now();
+    let columns: Vec<&crate::service::activities::ActivityView> = data
+        .views
+        .iter()
+        .filter(|v| !v.cancelled() && v.activity.starts_at <= now)
+        .collect();
+    let mut headers: Vec<String> = [
+        "export.gmina",
+        "export.teryt",
+        "export.first_name",
+        "export.last_name",
+        "export.group",
+        "export.planned_hours",
+        "export.attended_hours",
+        "export.excused_hours",
+        "export.rate",
+    ]
+    .iter()
+    .map(|k| t(lang, k))
+    .collect();
+    headers.extend(columns.iter().map(|v| {
+        format!(
+            "{} {}",
+            local_day(v.activity.starts_at).format("%d.%m.%Y"),
+            v.activity.title
+        )
+    }));
+    let mut enrolments = data.enrolments.clone();
+    enrolments.sort_by(|a, b| a.gmina_name.cmp(&b.gmina_name).then(a.grp.cmp(&b.grp)));
+    let body: Vec<Vec<String>> = enrolments
+        .iter()
+        .map(|e| {
+            let s = data.summaries.get(&e.id).cloned().unwrap_or_default();
+            let mut row = vec![
+                e.gmina_name.clone(),
+                e.gmina_teryt.clone(),
+                e.first_name.clone(),
+                e.last_name.clone(),
+                t(lang, e.grp.label_key()),
+                format_hours(s.total.planned, lang),
+                format_hours(s.total.attended, lang),
+                format_hours(s.total.excused, lang),
+                s.total
+                    .rate()
+                    .map(|r| format!("{:.1}", (r * 1000.0).floor() / 10.0))
+                    .map(|r| {
+                        if lang == Lang::Pl {
+                            r.replace('.', ",")
+                        } else {
+                            r
+                        }
+                    })
+                    .unwrap_or_default(),
+            ];
+            row.extend(columns.iter().map(|v| {
+                if !v.roster.contains(&e.id) {
+                    return String::new();
+                }
+                data.marks
+                    .get(&(v.activity.id, e.id))
+                    .map(|m| t(lang, m.label_key()))
+                    .unwrap_or_else(|| t(lang, "mark.none"))
+            }));
+            row
+        })
+        .collect();
+    let file = format!("frekwencja-{}", data.cohort.slug);
+    let export = Export {
+        action: "attendance.export",
+        file,
+        headers,
+        body,
+    };
+    write(db, user, &data.cohort, export, format, lang).await
 }

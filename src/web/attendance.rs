@@ -6,8 +6,11 @@ use std::collections::HashMap;
 
 use minijinja::{Value, context};
 use rocket::form::FromForm;
+use rocket::fs::TempFile;
+use rocket::http::{ContentType, Status};
+use rocket::request::{FromRequest, Outcome, Request};
 use rocket::response::{Flash, Redirect};
-use rocket::{Route, State, get, post, routes};
+use rocket::{Either, Route, State, get, post, routes};
 use rocket_dyn_templates::Template;
 
 use crate::csrf_protected;
@@ -17,12 +20,22 @@ use crate::domain::attendance::Mark;
 use crate::domain::participant::Group;
 use crate::error::{AppError, AppResult};
 use crate::service::attendance::{self as service, MarkInput, Window};
+use crate::service::exports::{self, Format};
+use crate::web::cohorts::{Download, xlsx_type};
 use crate::web::csrf::CsrfForm;
 use crate::web::session::{CurrentUser, StaffUser};
 use crate::web::{Ctx, options};
 
 pub fn routes() -> Vec<Route> {
-    routes![sheet, save, matrix]
+    routes![
+        sheet,
+        save,
+        matrix,
+        export_csv,
+        export_xlsx,
+        upload_evidence,
+        download_evidence
+    ]
 }
 
 fn parse_id(a: &str) -> AppResult<Id> {
@@ -61,6 +74,15 @@ async fn sheet(
             }
         })
         .collect();
+    let evidence: Vec<Value> = service::evidence(db, &user.0, sheet.view.activity.id)
+        .await?
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            context! { id => e.id, name => &e.file_name, kb => (e.size_bytes + 1023) / 1024,
+            by => &e.uploaded_by_name, at => e.uploaded_at.to_rfc3339(), current => i == 0 }
+        })
+        .collect();
     let a = &sheet.view.activity;
     let window = match sheet.window {
         Window::NotYet => "not_yet",
@@ -76,6 +98,7 @@ async fn sheet(
             cohort => &sheet.cohort, people, marks, marked, total => sheet.roster.len(),
             can_mark => sheet.can_mark(), needs_reason => sheet.needs_reason(), window,
             marking_days => sheet.marking_days, manage => sheet.access == crate::service::activities::Access::Manage,
+            evidence, max_mb => service::MAX_EVIDENCE_BYTES / 1024 / 1024,
         },
     ))
 }
@@ -89,14 +112,29 @@ struct MarkForm {
 }
 csrf_protected!(MarkForm);
 
+/// A save sent by the page's script (`X-Requested-With: fetch`): answered with a bare status
+/// (204 saved, 422 refused with the reason as text) instead of a redirect.
+struct FromScript(bool);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for FromScript {
+    type Error = ();
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
+        Outcome::Success(FromScript(
+            req.headers().get_one("X-Requested-With") == Some("fetch"),
+        ))
+    }
+}
+
 #[post("/activities/<a>/attendance", data = "<form>")]
 async fn save(
     ctx: Ctx,
     db: &State<Db>,
     user: CurrentUser,
+    script: FromScript,
     a: &str,
     form: CsrfForm<MarkForm>,
-) -> AppResult<Flash<Redirect>> {
+) -> AppResult<Either<Flash<Redirect>, (Status, String)>> {
     let id = parse_id(a)?;
     let mut marks = Vec::new();
     for (key, value) in &form.0.marks {
@@ -108,17 +146,23 @@ async fn save(
     let back = format!("/activities/{id}/attendance");
     let reason = Some(form.0.reason.as_str());
     match service::mark(db, &user.0, id, &marks, reason).await {
-        Ok(n) => Ok(Flash::success(
+        Ok(_) if script.0 => Ok(Either::Right((Status::NoContent, String::new()))),
+        Ok(n) => Ok(Either::Left(Flash::success(
             Redirect::to(back),
             crate::i18n::tn(ctx.lang, "attendance.saved", n as i64),
-        )),
+        ))),
         Err(AppError::Validation(errors)) => {
-            let text: Vec<String> = errors
+            let text = errors
                 .0
                 .iter()
                 .map(|e| e.message.render(ctx.lang))
-                .collect();
-            Ok(Flash::error(Redirect::to(back), text.join(" ")))
+                .collect::<Vec<_>>()
+                .join(" ");
+            if script.0 {
+                Ok(Either::Right((Status::UnprocessableEntity, text)))
+            } else {
+                Ok(Either::Left(Flash::error(Redirect::to(back), text)))
+            }
         }
         Err(e) => Err(e),
     }
@@ -214,4 +258,84 @@ async fn matrix(
             filter_group => group.map(|g| g.as_str()).unwrap_or(""), filter_team => team.unwrap_or(""),
         },
     ))
+}
+
+#[get("/cohorts/<c>/attendance.csv")]
+async fn export_csv(ctx: Ctx, db: &State<Db>, staff: StaffUser, c: &str) -> AppResult<Download> {
+    let (name, bytes) = exports::attendance(db, &staff.0, c, Format::Csv, ctx.lang).await?;
+    Ok(Download::new(&name, ContentType::CSV, bytes))
+}
+
+#[get("/cohorts/<c>/attendance.xlsx")]
+async fn export_xlsx(ctx: Ctx, db: &State<Db>, staff: StaffUser, c: &str) -> AppResult<Download> {
+    let (name, bytes) = exports::attendance(db, &staff.0, c, Format::Xlsx, ctx.lang).await?;
+    Ok(Download::new(&name, xlsx_type(), bytes))
+}
+
+#[derive(FromForm)]
+struct EvidenceForm<'r> {
+    csrf_token: Option<String>,
+    file: Option<TempFile<'r>>,
+}
+csrf_protected!(EvidenceForm<'_>);
+
+#[post("/activities/<a>/evidence", data = "<form>")]
+async fn upload_evidence(
+    ctx: Ctx,
+    db: &State<Db>,
+    user: CurrentUser,
+    a: &str,
+    form: CsrfForm<EvidenceForm<'_>>,
+) -> AppResult<Flash<Redirect>> {
+    let id = parse_id(a)?;
+    let back = format!("/activities/{id}/attendance#evidence");
+    let mut bytes = Vec::new();
+    let mut name = String::new();
+    if let Some(file) = form.0.file.as_ref().filter(|f| f.len() > 0) {
+        use rocket::tokio::io::AsyncReadExt;
+        let mut reader = file
+            .open()
+            .await
+            .map_err(|e| AppError::Unexpected(e.into()))?;
+        reader
+            .read_to_end(&mut bytes)
+            .await
+            .map_err(|e| AppError::Unexpected(e.into()))?;
+        name = file
+            .raw_name()
+            .map(|n| n.dangerous_unsafe_unsanitized_raw().as_str().to_owned())
+            .unwrap_or_default();
+    }
+    match service::upload_evidence(db, &user.0, id, &name, &bytes).await {
+        Ok(_) => Ok(Flash::success(Redirect::to(back), ctx.t("evidence.saved"))),
+        Err(AppError::Validation(errors)) => {
+            let text = errors
+                .0
+                .iter()
+                .map(|e| e.message.render(ctx.lang))
+                .collect::<Vec<_>>()
+                .join(" ");
+            Ok(Flash::error(Redirect::to(back), text))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[get("/evidence/<id>")]
+async fn download_evidence(db: &State<Db>, user: CurrentUser, id: &str) -> AppResult<Download> {
+    let (meta, bytes) = service::evidence_file(db, &user.0, parse_id(id)?).await?;
+    let content_type =
+        ContentType::parse_flexible(&meta.content_type).unwrap_or(ContentType::Binary);
+    let ascii: String = meta
+        .file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    Ok(Download::inline(&ascii, content_type, bytes))
 }

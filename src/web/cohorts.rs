@@ -78,7 +78,7 @@ impl Download {
     }
 }
 
-fn xlsx_type() -> ContentType {
+pub fn xlsx_type() -> ContentType {
     ContentType::new(
         "application",
         "vnd.openxmlformats-officedocument.spreadsheetml.sheet",
