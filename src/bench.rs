@@ -118,6 +118,7 @@ pub async fn import(db: &Db, rows: usize) -> AppResult<String> {
             starts_on: "2026-01-01".into(),
             ends_on: "2026-12-31".into(),
             archived: false,
+            marking_days: String::new(),
         },
     )
     .await?;

@@ -272,6 +272,7 @@ pub async fn load(db: &Db) -> AppResult<String> {
                 starts_on: "2021-03-01".into(),
                 ends_on: "2022-10-31".into(),
                 archived: false,
+                marking_days: String::new(),
             };
             programmes::create_cohort(db, &coordinator, &input).await?
         }

@@ -171,6 +171,18 @@ both_backends! {
         let after = app.count_text("SELECT CAST(after AS TEXT) FROM audit_log WHERE action = 'attendance.mark' ORDER BY at DESC LIMIT 1").await;
         assert!(after.contains("Lista papierowa"), "{after}");
 
+        // A cohort with a longer window lets the trainer in again.
+        let (status, body) = app.api_json(Method::Put, "/api/v1/cohorts/c1", Some(&w.coord), &json!({
+            "name": "Edycja", "slug": "c1", "starts_on": "2020-01-01", "ends_on": "2030-12-31", "marking_days": 30
+        })).await;
+        assert_eq!(status, Status::Ok, "{body}");
+        assert_eq!(body["marking_days"], 30);
+        assert_eq!(put(&app, &old, &w.trainer, json!([{"enrolment": m, "status": "present"}])).await.0, Status::Ok);
+        let (status, _) = app.api_json(Method::Put, "/api/v1/cohorts/c1", Some(&w.coord), &json!({
+            "name": "Edycja", "slug": "c1", "starts_on": "2020-01-01", "ends_on": "2030-12-31", "marking_days": 1000
+        })).await;
+        assert_eq!(status, Status::UnprocessableEntity);
+
         // A cancelled activity takes no marks.
         app.api_json(Method::Post, &format!("/api/v1/activities/{a}/cancel"), Some(&w.coord), &json!({"reason": "Burza"})).await;
         assert_eq!(put(&app, &a, &w.coord, one).await.0, Status::UnprocessableEntity);

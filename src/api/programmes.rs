@@ -185,6 +185,8 @@ pub struct CohortOut {
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
     pub archived: bool,
+    /// Days after an activity during which its trainers may mark attendance.
+    pub marking_days: i32,
 }
 
 impl From<Cohort> for CohortOut {
@@ -198,6 +200,7 @@ impl From<Cohort> for CohortOut {
             starts_on: c.starts_on,
             ends_on: c.ends_on,
             archived: c.archived,
+            marking_days: c.marking_days,
         }
     }
 }
@@ -212,6 +215,10 @@ pub struct CohortBody {
     pub starts_on: String,
     pub ends_on: String,
     pub archived: bool,
+    /// Days after an activity during which its trainers may mark attendance (default 14).
+    #[serde(deserialize_with = "text_or_number")]
+    #[schema(value_type = Option<i32>)]
+    pub marking_days: String,
 }
 
 impl From<CohortBody> for CohortInput {
@@ -223,6 +230,7 @@ impl From<CohortBody> for CohortInput {
             starts_on: b.starts_on,
             ends_on: b.ends_on,
             archived: b.archived,
+            marking_days: b.marking_days,
         }
     }
 }

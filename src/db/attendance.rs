@@ -92,16 +92,6 @@ pub async fn upsert_at(
     })
 }
 
-/// Days after an activity's end during which its trainers may still mark it.
-pub async fn marking_days(db: &Db, cohort_id: Id) -> sqlx::Result<i32> {
-    on_pool!(db, |pool| {
-        sqlx::query_scalar("SELECT marking_days FROM cohorts WHERE id = $1")
-            .bind(cohort_id)
-            .fetch_one(pool)
-            .await
-    })
-}
-
 /// A stored scan of the signed list, without its bytes.
 #[derive(Clone, Debug, FromRow, Serialize)]
 pub struct Evidence {

@@ -51,6 +51,8 @@ pub struct Cohort {
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
     pub archived: bool,
+    /// Days after an activity ends during which its trainers may still mark attendance.
+    pub marking_days: i32,
 }
 
 #[derive(Clone, Debug)]
@@ -60,6 +62,7 @@ pub struct CohortFields {
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
     pub archived: bool,
+    pub marking_days: i32,
 }
 
 macro_rules! select_programmes {
@@ -76,7 +79,7 @@ macro_rules! select_cohorts {
     ($rest:literal) => {
         concat!(
             "SELECT c.id, c.programme_id, p.slug AS programme_slug, p.name AS programme_name, \
-             c.slug, c.name, c.starts_on, c.ends_on, c.archived \
+             c.slug, c.name, c.starts_on, c.ends_on, c.archived, c.marking_days \
              FROM cohorts c JOIN programmes p ON p.id = c.programme_id ",
             $rest
         )
@@ -298,8 +301,8 @@ pub async fn insert_cohort(tx: &mut Tx, programme_id: Id, f: &CohortFields) -> s
     let at = now();
     on_tx!(tx, |conn| {
         sqlx::query(
-            "INSERT INTO cohorts (id, programme_id, slug, name, starts_on, ends_on, archived, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+            "INSERT INTO cohorts (id, programme_id, slug, name, starts_on, ends_on, archived, \
+             created_at, updated_at, marking_days) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9)",
         )
         .bind(id)
         .bind(programme_id)
@@ -309,6 +312,7 @@ pub async fn insert_cohort(tx: &mut Tx, programme_id: Id, f: &CohortFields) -> s
         .bind(f.ends_on)
         .bind(f.archived)
         .bind(at)
+        .bind(f.marking_days)
         .execute(&mut *conn)
         .await
         .map(|_| ())
@@ -320,7 +324,7 @@ pub async fn update_cohort(tx: &mut Tx, id: Id, f: &CohortFields) -> sqlx::Resul
     on_tx!(tx, |conn| {
         sqlx::query(
             "UPDATE cohorts SET slug = $2, name = $3, starts_on = $4, ends_on = $5, archived = $6, \
-             updated_at = $7 WHERE id = $1",
+             updated_at = $7, marking_days = $8 WHERE id = $1",
         )
         .bind(id)
         .bind(&f.slug)
@@ -329,6 +333,7 @@ pub async fn update_cohort(tx: &mut Tx, id: Id, f: &CohortFields) -> sqlx::Resul
         .bind(f.ends_on)
         .bind(f.archived)
         .bind(now())
+        .bind(f.marking_days)
         .execute(&mut *conn)
         .await
         .map(|_| ())

@@ -104,7 +104,7 @@ pub async fn sheet(db: &Db, user: &User, id: Id) -> AppResult<Sheet> {
         .into_iter()
         .map(|m| (m.enrolment_id, m))
         .collect();
-    let marking_days = db_attendance::marking_days(db, cohort.id).await?;
+    let marking_days = cohort.marking_days;
     let window = window(
         view.activity.starts_at,
         view.activity.ends_at,

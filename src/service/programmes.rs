@@ -36,7 +36,12 @@ pub struct CohortInput {
     pub starts_on: String,
     pub ends_on: String,
     pub archived: bool,
+    /// Days after an activity during which trainers may mark attendance; empty = 14.
+    pub marking_days: String,
 }
+
+/// Days trainers may still mark attendance after an activity, unless a cohort says otherwise.
+pub const DEFAULT_MARKING_DAYS: i32 = 14;
 
 /// Users who may manage programmes and cohorts at all.
 pub fn manages(user: &User) -> bool {
@@ -379,6 +384,16 @@ fn validate_cohort(input: &CohortInput) -> Result<CohortFields, ValidationErrors
         .map_err(|k| errors.add("slug", k))
         .ok();
     let span = dates(&mut errors, &input.starts_on, &input.ends_on);
+    let marking_days = match input.marking_days.trim() {
+        "" => DEFAULT_MARKING_DAYS,
+        text => match text.parse::<i32>() {
+            Ok(n) if (0..=365).contains(&n) => n,
+            _ => {
+                errors.add("marking_days", "err.marking_days");
+                DEFAULT_MARKING_DAYS
+            }
+        },
+    };
     match (slug, span) {
         (Some(slug), Some((starts_on, ends_on))) if errors.is_empty() => Ok(CohortFields {
             slug,
@@ -386,13 +401,15 @@ fn validate_cohort(input: &CohortInput) -> Result<CohortFields, ValidationErrors
             starts_on,
             ends_on,
             archived: input.archived,
+            marking_days,
         }),
         _ => Err(errors),
     }
 }
 
 fn cohort_json(c: &CohortFields) -> serde_json::Value {
-    json!({ "slug": c.slug, "name": c.name, "starts_on": c.starts_on, "ends_on": c.ends_on, "archived": c.archived })
+    json!({ "slug": c.slug, "name": c.name, "starts_on": c.starts_on, "ends_on": c.ends_on,
+            "archived": c.archived, "marking_days": c.marking_days })
 }
 
 pub async fn create_cohort(db: &Db, user: &User, input: &CohortInput) -> AppResult<Cohort> {
@@ -452,6 +469,7 @@ pub async fn update_cohort(
         starts_on: old.starts_on,
         ends_on: old.ends_on,
         archived: old.archived,
+        marking_days: old.marking_days,
     };
     let mut tx = db.begin().await?;
     programmes::update_cohort(&mut tx, old.id, &fields).await?;

@@ -313,6 +313,8 @@ struct CohortForm {
     starts_on: String,
     ends_on: String,
     archived: Option<bool>,
+    #[field(default = String::new())]
+    marking_days: String,
 }
 csrf_protected!(CohortForm);
 
@@ -325,18 +327,19 @@ impl CohortForm {
             starts_on: self.starts_on.clone(),
             ends_on: self.ends_on.clone(),
             archived: self.archived.unwrap_or(false),
+            marking_days: self.marking_days.clone(),
         }
     }
 
     fn values(&self) -> Value {
         context! { name => &self.name, slug => &self.slug, starts_on => &self.starts_on,
-        ends_on => &self.ends_on, archived => self.archived.unwrap_or(false) }
+        ends_on => &self.ends_on, archived => self.archived.unwrap_or(false), marking_days => &self.marking_days }
     }
 }
 
 fn cohort_values(c: &Cohort) -> Value {
     context! { name => &c.name, slug => &c.slug, starts_on => c.starts_on.to_string(),
-    ends_on => c.ends_on.to_string(), archived => c.archived }
+    ends_on => c.ends_on.to_string(), archived => c.archived, marking_days => c.marking_days.to_string() }
 }
 
 #[get("/programmes/<p>/cohorts/new")]
