@@ -93,30 +93,32 @@ async fn bench_user(db: &Db) -> AppResult<User> {
     crate::service::users::create(db, &Actor::system(), &input).await
 }
 
-/// Imports a generated file of `rows` participants into a fresh cohort of programme `bench`.
-pub async fn import(db: &Db, rows: usize) -> AppResult<String> {
-    let user = bench_user(db).await?;
+/// A fresh cohort of programme `bench` (made on first use), its slug, and every gmina's code.
+async fn bench_cohort(
+    db: &Db,
+    user: &User,
+) -> AppResult<(crate::db::programmes::Cohort, String, Vec<String>)> {
     if programmes::find_programme(db, "bench").await?.is_none() {
         let input = ProgrammeInput {
             name: "Benchmark".into(),
             slug: "bench".into(),
             funder: "—".into(),
             starts_on: "2026-01-01".into(),
-            ends_on: "2026-12-31".into(),
+            ends_on: "2030-12-31".into(),
             ..Default::default()
         };
-        programmes::create(db, &user, &input).await?;
+        programmes::create(db, user, &input).await?;
     }
     let slug = format!("bench-{}", crate::db::Id::new().0.simple());
     let cohort = programmes::create_cohort(
         db,
-        &user,
+        user,
         &CohortInput {
             programme: "bench".into(),
             name: slug.clone(),
             slug: slug[..30].to_owned(),
             starts_on: "2026-01-01".into(),
-            ends_on: "2026-12-31".into(),
+            ends_on: "2030-12-31".into(),
             archived: false,
             marking_days: String::new(),
         },
@@ -127,6 +129,13 @@ pub async fn import(db: &Db, rows: usize) -> AppResult<String> {
         .into_iter()
         .map(|g| g.teryt)
         .collect();
+    Ok((cohort, slug, gminas))
+}
+
+/// Imports a generated file of `rows` participants into a fresh cohort of programme `bench`.
+pub async fn import(db: &Db, rows: usize) -> AppResult<String> {
+    let user = bench_user(db).await?;
+    let (cohort, slug, gminas) = bench_cohort(db, &user).await?;
     let csv = participants_csv(rows, &gminas, &slug[slug.len() - 8..]);
     let (_, rss_before) = memory_mib();
     let started = Instant::now();
@@ -207,5 +216,66 @@ pub fn attendance_list(rows: usize, runs: usize) -> anyhow::Result<String> {
         first.len() as f64 / 1024.0,
         times.len(),
         peak.unwrap_or(f64::NAN)
+    ))
+}
+
+/// Saves the attendance of an activity with `people` on its roster `runs` times, every person's
+/// mark changing each time (the heaviest save): the server time per save, median and p99.
+pub async fn attendance(db: &Db, people: usize, runs: usize) -> AppResult<String> {
+    use crate::domain::attendance::Mark;
+    use crate::service::activities::{self, ActivityInput, Saved};
+    use crate::service::attendance::{self as service, MarkInput};
+
+    let user = bench_user(db).await?;
+    let (cohort, slug, gminas) = bench_cohort(db, &user).await?;
+    let csv = participants_csv(people, &gminas, &slug[slug.len() - 8..]);
+    import::import(db, &Actor::user(&user), &cohort, csv.as_bytes(), false).await?;
+    let now = chrono::Utc::now();
+    let input = ActivityInput {
+        kind: "training".into(),
+        title: "Benchmark".into(),
+        starts_at: (now - chrono::Duration::minutes(30)).to_rfc3339(),
+        ends_at: (now + chrono::Duration::hours(2)).to_rfc3339(),
+        location: "—".into(),
+        allow_conflicts: true,
+        ..Default::default()
+    };
+    let Saved::Done(view) = activities::create(db, &user, &cohort.slug, &input).await? else {
+        return Err(crate::error::AppError::Unexpected(anyhow::anyhow!(
+            "no activity"
+        )));
+    };
+    let id = view.activity.id;
+    let mut times = Vec::with_capacity(runs);
+    for run in 0..runs.max(1) {
+        let mark = if run % 2 == 0 {
+            Mark::Present
+        } else {
+            Mark::Absent
+        };
+        let marks: Vec<MarkInput> = view
+            .roster
+            .iter()
+            .map(|e| MarkInput {
+                enrolment: *e,
+                status: mark,
+            })
+            .collect();
+        let started = Instant::now();
+        let changed = service::mark(db, &user, id, &marks, None).await?;
+        times.push(started.elapsed().as_secs_f64() * 1000.0);
+        debug_assert_eq!(changed, view.roster.len());
+    }
+    times.sort_by(f64::total_cmp);
+    let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
+    Ok(format!(
+        "saving the attendance of {} people on {} ({} saves, every mark changing): \
+         median {:.1} ms, p99 {:.1} ms, slowest {:.1} ms",
+        view.roster.len(),
+        db.backend().as_str(),
+        times.len(),
+        at(0.5),
+        at(0.99),
+        times[times.len() - 1]
     ))
 }

@@ -73,6 +73,15 @@ enum BenchCommand {
         #[arg(long, default_value_t = 10_000)]
         rows: usize,
     },
+    /// Time saving an activity's attendance (every mark changing): median and p99 per save
+    Attendance {
+        /// People on the roster
+        #[arg(long, default_value_t = 40)]
+        people: usize,
+        /// Saves to time
+        #[arg(long, default_value_t = 200)]
+        runs: usize,
+    },
     /// Time rendering the attendance-list PDF of an activity: ms per list and its size
     AttendanceList {
         /// People on the list
@@ -193,6 +202,13 @@ async fn dispatch(command: Command, figment: rocket::figment::Figment) -> anyhow
         Command::Gminy(GminyCommand::Load { file }) => load_gminy(&db, &file).await,
         Command::Bench(BenchCommand::Import { rows }) => {
             let report = crate::bench::import(&db, rows).await.map_err(explain)?;
+            println!("{report}");
+            Ok(())
+        }
+        Command::Bench(BenchCommand::Attendance { people, runs }) => {
+            let report = crate::bench::attendance(&db, people, runs)
+                .await
+                .map_err(explain)?;
             println!("{report}");
             Ok(())
         }

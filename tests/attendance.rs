@@ -215,6 +215,25 @@ both_backends! {
         let rm = rates.as_array().unwrap().iter().find(|x| x["enrolment"] == m.as_str()).unwrap().clone();
         assert_eq!(rm["planned_hours"], 4.0);
         assert_eq!(rm["rate"], 1.0);
+        // Narrowing A's audience to officials after marking: the NGO person's hours and mark
+        // no longer count (their rate has nothing planned), the official's stay.
+        let (_, current) = app.api_get(&format!("/api/v1/activities/{a}"), Some(&w.coord)).await;
+        let mut body = json!({
+            "kind": "training", "title": current["title"], "starts_at": current["starts_at"], "ends_at": current["ends_at"],
+            "location": "Leszno", "trainers": ["trener@test.pl"], "audience": {"groups": ["official"]}, "allow_conflicts": true
+        });
+        let (status, moved) = app.api_json(Method::Put, &format!("/api/v1/activities/{a}"), Some(&w.coord), &body).await;
+        assert_eq!(status, Status::Ok, "{moved}");
+        let (_, rates) = app.api_get("/api/v1/cohorts/c1/attendance", Some(&w.coord)).await;
+        let of = |id: &str| rates.as_array().unwrap().iter().find(|x| x["enrolment"] == id).unwrap().clone();
+        assert_eq!(of(&g)["planned_hours"], 0.0);
+        assert_eq!(of(&g)["rate"], Value::Null, "nothing planned: no rate rather than 0 %");
+        assert_eq!(of(&m)["rate"], 1.0);
+        body["audience"] = json!({});
+        app.api_json(Method::Put, &format!("/api/v1/activities/{a}"), Some(&w.coord), &body).await;
+        let (_, rates) = app.api_get("/api/v1/cohorts/c1/attendance", Some(&w.coord)).await;
+        let g_again = rates.as_array().unwrap().iter().find(|x| x["enrolment"] == g.as_str()).unwrap().clone();
+        assert_eq!(g_again["rate"], 1.0, "back in the audience, the kept mark counts again");
         assert_eq!(app.api_get("/api/v1/cohorts/c1/attendance", Some(&w.trainer)).await.0, Status::Forbidden);
     }
 
@@ -241,6 +260,9 @@ both_backends! {
         assert_eq!(app.count("SELECT COUNT(*) FROM attendance WHERE status = 'absent'").await, 1);
 
         let (_, coord, _) = app.signed_in("admin@test.pl", Role::Admin).await;
+        let (status, record) = coord.get(&format!("/enrolments/{m}")).await;
+        assert_eq!(status, Status::Ok);
+        assert!(record.contains("Frekwencja 0 %: 0 z 4 godz. dydaktycznych") && record.contains("Nieobecny"), "{record}");
         let (status, matrix) = coord.get("/cohorts/c1/attendance").await;
         assert_eq!(status, Status::Ok);
         assert!(matrix.contains("Żółkiewska-Łęcka") && matrix.contains("0 %") && matrix.contains("100 %"), "{matrix}");

@@ -671,6 +671,16 @@ pub async fn activity_for(
     user: &User,
     id: Id,
 ) -> AppResult<(Cohort, ActivityView, Access)> {
+    let (cohort, view, access, _) = activity_with_book(db, user, id).await?;
+    Ok((cohort, view, access))
+}
+
+/// `activity_for` with the cohort's roster book, for callers that need the enrolments too.
+pub async fn activity_with_book(
+    db: &Db,
+    user: &User,
+    id: Id,
+) -> AppResult<(Cohort, ActivityView, Access, RosterBook)> {
     if !matches!(user.role, Role::Admin | Role::Coordinator | Role::Trainer) {
         return Err(AppError::Forbidden);
     }
@@ -680,13 +690,13 @@ pub async fn activity_for(
     let view = book.view(activity);
     if manages(user) {
         let cohort = cohort_for(db, user, &cohort_key).await?;
-        return Ok((cohort, view, Access::Manage));
+        return Ok((cohort, view, Access::Manage, book));
     }
     if view.trainers.iter().any(|t| t.id == user.id) {
         let cohort = crate::service::programmes::find_cohort(db, &cohort_key)
             .await?
             .ok_or(AppError::NotFound)?;
-        return Ok((cohort, view, Access::Train));
+        return Ok((cohort, view, Access::Train, book));
     }
     Err(AppError::NotFound)
 }
@@ -704,8 +714,7 @@ pub struct Detail {
 }
 
 pub async fn detail(db: &Db, user: &User, id: Id) -> AppResult<Detail> {
-    let (cohort, view, access) = activity_for(db, user, id).await?;
-    let book = RosterBook::load(db, cohort.id).await?;
+    let (cohort, view, access, book) = activity_with_book(db, user, id).await?;
     let on_roster: BTreeSet<Id> = view.roster.iter().copied().collect();
     let mut roster = Vec::new();
     let mut removed = Vec::new();

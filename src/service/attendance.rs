@@ -18,7 +18,7 @@ use crate::domain::Role;
 use crate::domain::attendance::{Mark, Session, Summary, summarise};
 use crate::error::{AppError, AppResult, ValidationErrors};
 use crate::i18n::Msg;
-use crate::service::activities::{Access, ActivityView, RosterBook, activity_for};
+use crate::service::activities::{Access, ActivityView, RosterBook, activity_with_book};
 use crate::service::programmes::cohort_for;
 
 /// How long before the start marking opens.
@@ -79,8 +79,12 @@ impl Sheet {
 
 /// The activity for attendance: its coordinators and trainers; another activity's trainer and
 /// funders get 403.
-async fn access(db: &Db, user: &User, id: Id) -> AppResult<(Cohort, ActivityView, Access)> {
-    match activity_for(db, user, id).await {
+async fn access(
+    db: &Db,
+    user: &User,
+    id: Id,
+) -> AppResult<(Cohort, ActivityView, Access, RosterBook)> {
+    match activity_with_book(db, user, id).await {
         Err(AppError::NotFound)
             if user.role == Role::Trainer && db_activities::find(db, id).await?.is_some() =>
         {
@@ -91,8 +95,7 @@ async fn access(db: &Db, user: &User, id: Id) -> AppResult<(Cohort, ActivityView
 }
 
 pub async fn sheet(db: &Db, user: &User, id: Id) -> AppResult<Sheet> {
-    let (cohort, view, access) = access(db, user, id).await?;
-    let book = RosterBook::load(db, cohort.id).await?;
+    let (cohort, view, access, book) = access(db, user, id).await?;
     let on_roster: std::collections::HashSet<Id> = view.roster.iter().copied().collect();
     let roster: Vec<EnrolmentRow> = book
         .enrolments

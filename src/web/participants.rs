@@ -112,9 +112,11 @@ async fn record_page(
             }
         })
         .collect();
+    let attendance = attendance_view(ctx, db, staff, &cohort.slug, row.id).await?;
     Ok(ctx.render(
         "participants/record",
         context! {
+            attendance,
             cohort,
             enrolment => &row,
             participant,
@@ -414,4 +416,40 @@ async fn erase(
         format!("/cohorts/{}", cohort.slug),
         "record.erased_done",
     )))
+}
+
+/// The person's attendance in this cohort: hours, rate and each activity's mark so far.
+async fn attendance_view(
+    ctx: &Ctx,
+    db: &Db,
+    staff: &StaffUser,
+    cohort: &str,
+    enrolment: Id,
+) -> AppResult<Value> {
+    use crate::domain::activity::{format_hours, span_text};
+    let data = crate::service::attendance::cohort(db, &staff.0, cohort).await?;
+    let summary = data.summaries.get(&enrolment).cloned().unwrap_or_default();
+    let now = chrono::Utc::now();
+    let rows: Vec<Value> = data
+        .views
+        .iter()
+        .filter(|v| v.roster.contains(&enrolment) && v.activity.starts_at <= now)
+        .map(|v| {
+            let mark = data.marks.get(&(v.activity.id, enrolment));
+            context! {
+                id => v.activity.id, title => &v.activity.title, kind => ctx.t(v.activity.kind.label_key()),
+                when => span_text(v.activity.starts_at, v.activity.ends_at, ctx.lang),
+                hours => format_hours(i64::from(v.activity.hours_centi), ctx.lang),
+                cancelled => v.cancelled(),
+                mark => mark.map(|m| ctx.t(m.label_key())).unwrap_or_else(|| ctx.t("mark.none")),
+            }
+        })
+        .collect();
+    Ok(context! {
+        rate => summary.total.rate().map(|r| format!("{:.0} %", (r * 100.0).floor())),
+        attended => format_hours(summary.total.attended, ctx.lang),
+        planned => format_hours(summary.total.planned, ctx.lang),
+        excused => format_hours(summary.total.excused, ctx.lang),
+        rows,
+    })
 }
