@@ -46,6 +46,15 @@ impl ValidationErrors {
         self.0.is_empty()
     }
 
+    /// Every message in one line, for a flash message or a plain-text answer.
+    pub fn sentence(&self, lang: crate::i18n::Lang) -> String {
+        self.0
+            .iter()
+            .map(|e| e.message.render(lang))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
     /// The first problem with `field`, for showing beside it in a form.
     pub fn for_field(&self, field: &str) -> Option<&FieldError> {
         self.0.iter().find(|e| e.field == field)

@@ -214,6 +214,17 @@ pub struct CohortAttendance {
     pub marks: HashMap<(Id, Id), Mark>,
 }
 
+impl CohortAttendance {
+    /// The activities that have taken place: started and not cancelled.
+    pub fn held(&self) -> Vec<&ActivityView> {
+        let now = Utc::now();
+        self.views
+            .iter()
+            .filter(|v| !v.cancelled() && v.activity.starts_at <= now)
+            .collect()
+    }
+}
+
 pub async fn cohort(db: &Db, user: &User, cohort_key: &str) -> AppResult<CohortAttendance> {
     let cohort = cohort_for(db, user, cohort_key).await?;
     let book = RosterBook::load(db, cohort.id).await?;

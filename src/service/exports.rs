@@ -135,12 +135,7 @@ pub async fn attendance(
     lang: Lang,
 ) -> AppResult<(String, Vec<u8>)> {
     let data = crate::service::attendance::cohort(db, user, cohort_key).await?;
-    let now = chrono::Utc::now();
-    let columns: Vec<&crate::service::activities::ActivityView> = data
-        .views
-        .iter()
-        .filter(|v| !v.cancelled() && v.activity.starts_at <= now)
-        .collect();
+    let columns = data.held();
     let mut headers: Vec<String> = [
         "export.gmina",
         "export.teryt",

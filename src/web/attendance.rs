@@ -152,12 +152,7 @@ async fn save(
             crate::i18n::tn(ctx.lang, "attendance.saved", n as i64),
         ))),
         Err(AppError::Validation(errors)) => {
-            let text = errors
-                .0
-                .iter()
-                .map(|e| e.message.render(ctx.lang))
-                .collect::<Vec<_>>()
-                .join(" ");
+            let text = errors.sentence(ctx.lang);
             if script.0 {
                 Ok(Either::Right((Status::UnprocessableEntity, text)))
             } else {
@@ -189,12 +184,7 @@ async fn matrix(
     let data = service::cohort(db, &staff.0, c).await?;
     let group = group.and_then(Group::parse);
     let team = team.filter(|t| !t.is_empty());
-    let now = chrono::Utc::now();
-    let columns: Vec<&crate::service::activities::ActivityView> = data
-        .views
-        .iter()
-        .filter(|v| !v.cancelled() && v.activity.starts_at <= now)
-        .collect();
+    let columns = data.held();
     let heads: Vec<Value> = columns
         .iter()
         .map(|v| {
@@ -309,12 +299,7 @@ async fn upload_evidence(
     match service::upload_evidence(db, &user.0, id, &name, &bytes).await {
         Ok(_) => Ok(Flash::success(Redirect::to(back), ctx.t("evidence.saved"))),
         Err(AppError::Validation(errors)) => {
-            let text = errors
-                .0
-                .iter()
-                .map(|e| e.message.render(ctx.lang))
-                .collect::<Vec<_>>()
-                .join(" ");
+            let text = errors.sentence(ctx.lang);
             Ok(Flash::error(Redirect::to(back), text))
         }
         Err(e) => Err(e),
