@@ -142,10 +142,10 @@ impl Header {
     fn new(sheet: &AttendanceSheet) -> Header {
         let f = fonts();
         let width = pt(PAGE_W - 2.0 * MARGIN);
-        let mut acknowledgement = f.regular.wrap(&sheet.acknowledgement, ACK_SIZE, width);
-        acknowledgement.truncate(4);
-        let mut title = f.bold.wrap(&sheet.title, 12.0, width);
-        title.truncate(2);
+        let acknowledgement = f
+            .regular
+            .wrap_at_most(&sheet.acknowledgement, ACK_SIZE, width, 4);
+        let title = f.bold.wrap_at_most(&sheet.title, 12.0, width, 2);
         let value_w = pt(PAGE_W - 2.0 * MARGIN - LABEL_W);
         let mut facts = Vec::new();
         for (label, value) in [
@@ -156,8 +156,7 @@ impl Header {
             ("Prowadzący:", &sheet.trainers),
             ("Edycja:", &sheet.cohort),
         ] {
-            let mut lines = f.regular.wrap(value, FACT_SIZE, value_w);
-            lines.truncate(2);
+            let mut lines = f.regular.wrap_at_most(value, FACT_SIZE, value_w, 2);
             if lines.is_empty() {
                 lines.push("—".to_owned());
             }
@@ -220,7 +219,7 @@ fn table_head(c: &mut Canvas<'_>, y: f32) -> f32 {
     c.line(MARGIN, y, MARGIN + width, y, 0.8);
     let mut x = MARGIN;
     for (heading, w) in HEADINGS.iter().zip(COLUMNS) {
-        c.text(x + 1.5, y - HEAD_ROW_H + 2.4, heading, 8.5, true);
+        c.text(x + CELL_PAD, y - HEAD_ROW_H + 2.4, heading, 8.5, true);
         x += w;
     }
     let bottom = y - HEAD_ROW_H;
@@ -228,23 +227,28 @@ fn table_head(c: &mut Canvas<'_>, y: f32) -> f32 {
     bottom
 }
 
+/// Text sizes (pt) of the number, name, gmina and group cells, and the least each may shrink to.
+const CELL_SIZES: [(f32, f32); 4] = [(9.0, 7.0), (9.0, 7.0), (9.0, 7.0), (8.0, 6.5)];
+/// Space (mm) between a cell's rule and its text, on each side.
+const CELL_PAD: f32 = 1.5;
+
+/// What cell `column` shows of `text` and at what size: smaller type first, then cut with "…",
+/// so nothing runs into the next column.
+fn cell(column: usize, text: &str) -> (String, f32) {
+    let (size, min) = CELL_SIZES[column];
+    let room = pt(COLUMNS[column] - 2.0 * CELL_PAD);
+    fonts().regular.fit_shrinking(text, size, min, room)
+}
+
 /// Draws one person's row with its top at `y`.
 fn table_row(c: &mut Canvas<'_>, y: f32, number: usize, row: &SheetRow) {
-    let f = fonts();
-    let size = 9.0;
-    let cells = [
-        format!("{number}."),
-        row.name.clone(),
-        row.gmina.clone(),
-        row.group.clone(),
-    ];
+    let cells = [&format!("{number}."), &row.name, &row.gmina, &row.group];
     let baseline = y - ROW_H + 3.4;
     let mut x = MARGIN;
-    for (i, (text, w)) in cells.iter().zip(COLUMNS).enumerate() {
-        let cell_size = if i == 3 { 8.0 } else { size };
-        let shown = f.regular.fit(text, cell_size, pt(w - 3.0));
-        c.text(x + 1.5, baseline, &shown, cell_size, false);
-        x += w;
+    for (column, text) in cells.into_iter().enumerate() {
+        let (shown, size) = cell(column, text);
+        c.text(x + CELL_PAD, baseline, &shown, size, false);
+        x += COLUMNS[column];
     }
     let width: f32 = COLUMNS.iter().sum();
     c.line(MARGIN, y - ROW_H, MARGIN + width, y - ROW_H, 0.4);
@@ -276,6 +280,23 @@ fn signature(c: &mut Canvas<'_>, y: f32) {
     );
 }
 
+/// How many rows go on each page: `per_page` on full pages, at most `beside_signature` on the
+/// last one so the trainer's signature fits under the table. When it would not, the last row
+/// moves over with the signature: a signature alone on a page could be taken off the list.
+fn paginate(rows: usize, per_page: usize, beside_signature: usize) -> Vec<usize> {
+    let mut pages = vec![per_page; rows / per_page];
+    let rest = rows % per_page;
+    if rest > 0 || pages.is_empty() {
+        pages.push(rest);
+    }
+    let last = pages.len() - 1;
+    if pages[last] > beside_signature {
+        pages[last] -= 1;
+        pages.push(1);
+    }
+    pages
+}
+
 /// Renders the list as a PDF.
 pub fn attendance_list(sheet: &AttendanceSheet) -> anyhow::Result<Vec<u8>> {
     let f = fonts();
@@ -293,47 +314,40 @@ pub fn attendance_list(sheet: &AttendanceSheet) -> anyhow::Result<Vec<u8>> {
     let table_top = header.draw(&mut probe, sheet, 1, 1);
     let room = table_top - HEAD_ROW_H - BOTTOM;
     let per_page = ((room / ROW_H).floor() as usize).max(1);
-    let rows = sheet.rows.len();
-    let mut pages = rows.div_ceil(per_page).max(1);
-    let on_last = if rows == 0 {
-        1
-    } else {
-        rows - (pages - 1) * per_page
-    };
-    let last_bottom = table_top - HEAD_ROW_H - on_last as f32 * ROW_H;
-    let signature_on_new_page = rows > 0 && last_bottom - SIGNATURE_H < BOTTOM - 6.0;
-    if signature_on_new_page {
-        pages += 1;
-    }
+    let beside_signature = (((room - SIGNATURE_H + 6.0) / ROW_H).floor() as usize).max(1);
+    let chunks = paginate(sheet.rows.len(), per_page, beside_signature);
+    let pages = chunks.len();
 
     let mut out = Vec::with_capacity(pages);
-    let mut next = 0;
-    for page in 1..=pages {
+    let mut first = 0;
+    for (page, count) in chunks.into_iter().enumerate() {
         let mut c = Canvas {
             ops: Vec::new(),
             regular: &regular,
             bold: &bold,
         };
-        let top = header.draw(&mut c, sheet, page, pages);
-        let mut y = top;
-        if next < rows || (rows == 0 && page == 1) {
-            y = table_head(&mut c, top);
-            let end = (next + per_page).min(rows);
-            for (i, row) in sheet.rows[next..end].iter().enumerate() {
-                table_row(&mut c, y, next + i + 1, row);
-                y -= ROW_H;
-            }
-            next = end;
-            if rows == 0 {
-                c.text(MARGIN + 1.5, y - 6.0, "Brak osób na liście.", 9.0, false);
-                y -= ROW_H;
-                let width: f32 = COLUMNS.iter().sum();
-                c.line(MARGIN, y, MARGIN + width, y, 0.4);
-            } else {
-                table_rules(&mut c, top, y);
-            }
+        let top = header.draw(&mut c, sheet, page + 1, pages);
+        let mut y = table_head(&mut c, top);
+        for (i, row) in sheet.rows[first..first + count].iter().enumerate() {
+            table_row(&mut c, y, first + i + 1, row);
+            y -= ROW_H;
         }
-        if page == pages {
+        first += count;
+        if sheet.rows.is_empty() {
+            c.text(
+                MARGIN + CELL_PAD,
+                y - 6.0,
+                "Brak osób na liście.",
+                9.0,
+                false,
+            );
+            y -= ROW_H;
+            let width: f32 = COLUMNS.iter().sum();
+            c.line(MARGIN, y, MARGIN + width, y, 0.4);
+        } else {
+            table_rules(&mut c, top, y);
+        }
+        if page + 1 == pages {
             signature(&mut c, y);
         }
         out.push(PdfPage::new(Mm(PAGE_W), Mm(PAGE_H), c.ops));
@@ -434,15 +448,56 @@ mod tests {
     }
 
     #[test]
-    fn long_text_is_cut_to_its_column() {
+    fn long_text_shrinks_or_is_cut_to_its_column() {
+        let long = "Aleksandra Konstantynopolitańczykiewiczówna-Brzęczyszczykiewicz";
+        let f = &fonts().regular;
+        for (column, width) in COLUMNS.into_iter().enumerate().take(4) {
+            let room = pt(width - 2.0 * CELL_PAD);
+            let (shown, size) = cell(column, long);
+            assert!(
+                f.width(&shown, size) <= room,
+                "{shown} at {size} pt in column {column}"
+            );
+            assert!(shown.ends_with('…'), "{shown}");
+        }
+        // The longest start of a group label that fits the column only in smaller type.
+        let room = pt(COLUMNS[3] - 2.0 * CELL_PAD);
+        let label = "osoba narażona na wykluczenie (ONW)";
+        let squeezed = (1..=label.chars().count())
+            .map(|n| label.chars().take(n).collect::<String>())
+            .take_while(|s| f.width(s, CELL_SIZES[3].1) <= room)
+            .last()
+            .unwrap();
+        assert!(f.width(&squeezed, CELL_SIZES[3].0) > room, "{squeezed}");
+        let (shown, size) = cell(3, &squeezed);
+        assert_eq!(shown, squeezed, "shrunk, not cut");
+        assert!(size < CELL_SIZES[3].0 && f.width(&shown, size) <= room);
+
         let mut s = sheet(1);
-        s.rows[0].name = "Aleksandra Konstantynopolitańczykiewiczówna-Brzęczyszczykiewicz".into();
+        s.rows[0].name = long.into();
         let pdf = attendance_list(&s).unwrap();
         let (text, _) = text_of(&pdf);
         assert!(text.contains("Aleksandra Konstantynopolita"), "{text}");
         assert!(
-            !text.contains("Brzęczyszczykiewicz\n"),
+            !text.contains("Brzęczyszczykiewicz"),
             "cut to fit the column"
         );
+    }
+
+    #[test]
+    fn the_signature_never_stands_alone_on_a_page() {
+        assert_eq!(paginate(0, 21, 18), [0]);
+        assert_eq!(paginate(5, 21, 18), [5]);
+        assert_eq!(paginate(18, 21, 18), [18]);
+        assert_eq!(paginate(20, 21, 18), [19, 1]);
+        assert_eq!(paginate(21, 21, 18), [20, 1]);
+        assert_eq!(paginate(42, 21, 18), [21, 20, 1]);
+        assert_eq!(paginate(45, 21, 18), [21, 21, 3]);
+        for rows in 0..80 {
+            let pages = paginate(rows, 21, 18);
+            assert_eq!(pages.iter().sum::<usize>(), rows);
+            assert!(pages.iter().all(|&n| n <= 21));
+            assert!(*pages.last().unwrap() <= 18 && (rows == 0 || *pages.last().unwrap() > 0));
+        }
     }
 }
