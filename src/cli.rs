@@ -58,6 +58,19 @@ enum Command {
     /// Benchmarks quoted in closing notes (run on a scratch database)
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Issue certificates to every eligible enrolment of a cohort that never held one, and write
+    /// all its valid certificates as PDFs into a ZIP
+    Certificates {
+        /// Cohort id or slug
+        #[arg(long)]
+        cohort: String,
+        /// The ZIP to write
+        #[arg(long)]
+        out: std::path::PathBuf,
+        /// Language of newly issued certificates
+        #[arg(long, default_value = "pl", value_parser = ["pl", "en"])]
+        lang: String,
+    },
     /// Load the demo academy (WARNiK 2021–2022; idempotent), print its logins, then serve
     Demo {
         /// Load and exit without starting the server
@@ -217,6 +230,9 @@ async fn dispatch(command: Command, figment: rocket::figment::Figment) -> anyhow
                 crate::bench::attendance_list(rows, runs).map_err(|e| anyhow::anyhow!("{e:#}"))?;
             println!("{report}");
             Ok(())
+        }
+        Command::Certificates { cohort, out, lang } => {
+            certificates(&db, &config, &cohort, &out, &lang).await
         }
         Command::Import(ImportCommand::Participants {
             cohort,
@@ -418,5 +434,49 @@ async fn import_participants(
             cohort.slug, outcome.imported
         );
     }
+    Ok(())
+}
+
+async fn certificates(
+    db: &Db,
+    config: &AppConfig,
+    cohort: &str,
+    out: &std::path::Path,
+    lang: &str,
+) -> anyhow::Result<()> {
+    use crate::service::certificates::{Issuer, issue_in, zip_in};
+    let Some(cohort) = crate::service::programmes::find_cohort(db, cohort)
+        .await
+        .map_err(explain)?
+    else {
+        anyhow::bail!("no cohort with id or slug {cohort}");
+    };
+    let by = Issuer {
+        actor: Actor::cli(),
+        user: None,
+        day: None,
+    };
+    let lang = Lang::parse(lang).unwrap_or_default();
+    let issued = issue_in(db, cohort.clone(), &by, None, lang)
+        .await
+        .map_err(explain)?;
+    let base = config
+        .public_url
+        .clone()
+        .filter(|u| !u.trim().is_empty())
+        .unwrap_or_else(|| "http://localhost:8000".to_owned());
+    let slug = cohort.slug.clone();
+    let (_, bytes) = zip_in(db, cohort, &base).await.map_err(explain)?;
+    let count = {
+        let reader = zip::ZipArchive::new(std::io::Cursor::new(&bytes))?;
+        reader.len()
+    };
+    std::fs::write(out, &bytes)
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", out.display()))?;
+    println!(
+        "{slug}: {} newly issued, {count} valid certificates written to {}",
+        issued.len(),
+        out.display()
+    );
     Ok(())
 }

@@ -2,11 +2,13 @@
 //! 2021–2022, with 14 gmina teams around Leszno (42 fictional people). Loading twice changes nothing.
 
 use crate::db::Db;
+use crate::db::programmes::Cohort;
 use crate::db::audit::Actor;
 use crate::db::users::{self, User};
 use crate::domain::Role;
 use crate::domain::fold::fold;
 use crate::error::{AppError, AppResult};
+use crate::i18n::Lang;
 use crate::service::programmes::{self, CohortInput, ProgrammeInput};
 use crate::service::users::{self as user_service, NewUserInput};
 use crate::service::{enrolments, import};
@@ -290,8 +292,9 @@ pub async fn load(db: &Db) -> AppResult<String> {
     }
     let planned = schedule(db, &coordinator).await?;
     attendance(db, &coordinator).await?;
+    let certified = certificates(db, &coordinator, &cohort).await?;
     Ok(format!(
-        "Demo academy loaded: programme \"{}\", cohort {} (42 participants in 14 gmina teams, {planned} activities).\n\
+        "Demo academy loaded: programme \"{}\", cohort {} (42 participants in 14 gmina teams, {planned} activities, {certified} certificates).\n\
          Logins (password {PASSWORD}):\n  {COORDINATOR} (coordinator)\n  {TRAINER}, {TRAINER2}, {PARTNER} (trainers)\n  {FUNDER} (funder)\n  {ADMIN} (admin)",
         programme.name, cohort.slug
     ))
@@ -666,4 +669,31 @@ async fn attendance(db: &Db, coordinator: &User) -> AppResult<()> {
     crate::db::audit::record(&mut tx, &Actor::system(), change).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The demo's certificate rule (80 % and a study visit) and its certificates, issued on the
+/// cohort's last day; returns how many valid certificates the cohort holds.
+async fn certificates(db: &Db, coordinator: &User, cohort: &Cohort) -> AppResult<usize> {
+    use crate::service::certificates::{self as service, Issuer, SettingsInput};
+    if crate::db::certificates::rule(db, cohort.id).await?.is_none() {
+        let input = SettingsInput {
+            prefix: "WARNIK".into(),
+            min_rate: "80".into(),
+            required_kinds: "study_visit=1".into(),
+            required_modules: String::new(),
+            organiser: "Fundacja Instytut Badań i Rozwoju Lokalnego".into(),
+            signatory: "Katarzyna Koordynatorska".into(),
+            signatory_role: "Koordynatorka projektu".into(),
+            place: "Leszno".into(),
+        };
+        service::save_settings(db, coordinator, &cohort.slug, &input).await?;
+    }
+    let by = Issuer {
+        actor: Actor::user(coordinator),
+        user: Some(coordinator.id),
+        day: Some(cohort.ends_on),
+    };
+    service::issue_in(db, cohort.clone(), &by, None, Lang::Pl).await?;
+    let valid = crate::db::certificates::count_valid(db, cohort.id).await?;
+    Ok(usize::try_from(valid).unwrap_or(0))
 }

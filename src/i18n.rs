@@ -71,6 +71,7 @@ static MESSAGES: LazyLock<HashMap<&'static str, Entry>> = LazyLock::new(|| {
     map.extend(parse_messages(include_str!("messages_people.txt")));
     map.extend(parse_messages(include_str!("messages_schedule.txt")));
     map.extend(parse_messages(include_str!("messages_attendance.txt")));
+    map.extend(parse_messages(include_str!("messages_certificates.txt")));
     map
 });
 
@@ -232,7 +233,9 @@ mod tests {
             "\n",
             include_str!("messages_schedule.txt"),
             "\n",
-            include_str!("messages_attendance.txt")
+            include_str!("messages_attendance.txt"),
+            "\n",
+            include_str!("messages_certificates.txt")
         );
         let mut seen = std::collections::HashSet::new();
         let mut expecting: Option<(&str, u8)> = None;

@@ -52,6 +52,7 @@ pub fn rocket(figment: Figment, db: Db) -> anyhow::Result<Rocket<Build>> {
     Ok(rocket::custom(figment)
         .manage(db)
         .manage(config)
+        .manage(web::verify::VerifyLimiter::default())
         .attach(Template::custom(|engines| {
             web::templating::register(&mut engines.minijinja)
         }))

@@ -21,7 +21,36 @@ impl<'r, T: DeserializeOwned> FromData<'r> for ApiJson<T> {
             Ok(body) => body,
             Err(status) => return data::Outcome::Error((status, ())),
         };
-        match parse::<T>(&body) {
+        ApiJson::from_text(req, &body)
+    }
+}
+
+/// A JSON body that may be left out: an empty body means `T::default()`.
+pub struct ApiJsonOrDefault<T>(pub T);
+
+#[rocket::async_trait]
+impl<'r, T: DeserializeOwned + Default> FromData<'r> for ApiJsonOrDefault<T> {
+    type Error = ();
+
+    async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> data::Outcome<'r, Self, ()> {
+        let body = match crate::web::read_text(req, data, "json", Limits::JSON).await {
+            Ok(body) => body,
+            Err(status) => return data::Outcome::Error((status, ())),
+        };
+        if body.trim().is_empty() {
+            return data::Outcome::Success(ApiJsonOrDefault(T::default()));
+        }
+        match ApiJson::<T>::from_text(req, &body) {
+            data::Outcome::Success(ApiJson(v)) => data::Outcome::Success(ApiJsonOrDefault(v)),
+            data::Outcome::Error(e) => data::Outcome::Error(e),
+            data::Outcome::Forward(f) => data::Outcome::Forward(f),
+        }
+    }
+}
+
+impl<T: DeserializeOwned> ApiJson<T> {
+    fn from_text<'r>(req: &'r Request<'_>, body: &str) -> data::Outcome<'r, Self, ()> {
+        match parse::<T>(body) {
             Ok(value) => data::Outcome::Success(ApiJson(value)),
             Err(errors) => {
                 PendingError::set(

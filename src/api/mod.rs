@@ -4,13 +4,14 @@
 pub mod activities;
 pub mod attendance;
 pub mod body;
+pub mod certificates;
 pub mod enrolments;
 pub mod gminy;
 pub mod me;
 pub mod openapi;
 pub mod programmes;
 
-pub use body::ApiJson;
+pub use body::{ApiJson, ApiJsonOrDefault};
 
 use rocket::catcher::Catcher;
 use rocket::http::Status;
@@ -35,6 +36,7 @@ pub fn routes() -> Vec<Route> {
         enrolments::routes(),
         activities::routes(),
         attendance::routes(),
+        certificates::routes(),
     ]
     .concat()
 }

@@ -6,7 +6,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    ErrorBody, ErrorDetailBody, activities, attendance, enrolments, gminy, me, programmes,
+    ErrorBody, ErrorDetailBody, activities, attendance, certificates, enrolments, gminy, me, programmes,
 };
 
 #[derive(OpenApi)]
@@ -54,6 +54,16 @@ use super::{
         attendance::list_evidence,
         attendance::upload_evidence,
         attendance::download_evidence,
+        certificates::list,
+        certificates::issue,
+        certificates::standing,
+        certificates::zip,
+        certificates::get_certificate,
+        certificates::pdf,
+        certificates::revoke,
+        certificates::reissue,
+        certificates::get_rule,
+        certificates::put_rule,
     ),
     components(schemas(ErrorBody, ErrorDetailBody, crate::db::gminy::Gmina, me::Me, crate::domain::Role)),
     modifiers(&BearerAuth)

@@ -420,6 +420,45 @@ pub async fn update_participant(
     })
 }
 
+/// The participant of an enrolment.
+pub async fn participant_of(tx: &mut Tx, enrolment_id: Id) -> sqlx::Result<Id> {
+    on_tx!(tx, |conn| {
+        sqlx::query_scalar("SELECT participant_id FROM enrolments WHERE id = $1")
+            .bind(enrolment_id)
+            .fetch_one(&mut *conn)
+            .await
+    })
+}
+
+/// Corrects a participant's name (and the name key on their enrolments).
+pub async fn rename_participant(
+    tx: &mut Tx,
+    id: Id,
+    first_name: &str,
+    last_name: &str,
+    person_key: &str,
+) -> sqlx::Result<()> {
+    let at = now();
+    on_tx!(tx, |conn| {
+        sqlx::query(
+            "UPDATE participants SET first_name = $2, last_name = $3, updated_at = $4 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(first_name)
+        .bind(last_name)
+        .bind(at)
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query("UPDATE enrolments SET person_key = $2, updated_at = $3 WHERE participant_id = $1")
+            .bind(id)
+            .bind(person_key)
+            .bind(at)
+            .execute(&mut *conn)
+            .await
+            .map(|_| ())
+    })
+}
+
 /// The editable fields of an enrolment.
 #[derive(Clone, Debug)]
 pub struct EnrolmentFields {

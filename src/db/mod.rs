@@ -6,6 +6,7 @@
 pub mod activities;
 pub mod attendance;
 pub mod audit;
+pub mod certificates;
 pub mod enrolments;
 pub mod gminy;
 pub mod id;

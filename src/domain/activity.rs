@@ -258,6 +258,15 @@ pub fn long_date(day: NaiveDate, lang: Lang) -> String {
     }
 }
 
+/// `31 października 2027` / `31 October 2027`.
+pub fn plain_date(day: NaiveDate, lang: Lang) -> String {
+    let month = day.month0() as usize;
+    match lang {
+        Lang::Pl => format!("{} {} {}", day.day(), MONTHS_PL[month], day.year()),
+        Lang::En => format!("{} {} {}", day.day(), MONTHS_EN[month], day.year()),
+    }
+}
+
 /// `październik 2027` / `October 2027`.
 pub fn month_name(year: i32, month: u32, lang: Lang) -> String {
     let i = (month.clamp(1, 12) - 1) as usize;

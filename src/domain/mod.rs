@@ -2,6 +2,7 @@
 
 pub mod activity;
 pub mod attendance;
+pub mod certificate;
 pub mod email;
 pub mod fold;
 pub mod gmina;

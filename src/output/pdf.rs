@@ -3,11 +3,7 @@
 //! a numbered table with an empty signature box per person, and the trainer's signature line at
 //! the end. Text is set in DejaVu Sans, subset and embedded, so Polish prints and extracts right.
 
-use printpdf::{
-    Color, Line, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions,
-    Point, Pt, Rect, Rgb, TextItem,
-};
-
+use super::canvas::{Canvas, Document, mm, pt};
 use super::fonts::{Face, fonts};
 
 /// One person on the list.
@@ -45,87 +41,6 @@ const SIGNATURE_H: f32 = 24.0;
 /// Column widths (mm): number, name, gmina, group, signature.
 const COLUMNS: [f32; 5] = [11.0, 62.0, 36.0, 33.0, 38.0];
 const HEADINGS: [&str; 5] = ["Lp.", "Imię i nazwisko", "Gmina", "Grupa", "Podpis"];
-
-fn pt(mm: f32) -> f32 {
-    mm * 72.0 / 25.4
-}
-
-fn mm(points: f32) -> f32 {
-    points * 25.4 / 72.0
-}
-
-/// A page being drawn: ops plus the two font handles.
-struct Canvas<'a> {
-    ops: Vec<Op>,
-    regular: &'a PdfFontHandle,
-    bold: &'a PdfFontHandle,
-}
-
-impl Canvas<'_> {
-    fn text(&mut self, x: f32, y: f32, text: &str, size: f32, bold: bool) {
-        if text.is_empty() {
-            return;
-        }
-        self.ops.push(Op::StartTextSection);
-        self.ops.push(Op::SetFont {
-            font: if bold {
-                self.bold.clone()
-            } else {
-                self.regular.clone()
-            },
-            size: Pt(size),
-        });
-        self.ops.push(Op::SetTextCursor {
-            pos: Point::new(Mm(x), Mm(y)),
-        });
-        self.ops.push(Op::ShowText {
-            items: vec![TextItem::Text(text.to_owned())],
-        });
-        self.ops.push(Op::EndTextSection);
-    }
-
-    fn line(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, width: f32) {
-        self.ops.push(Op::SetOutlineThickness { pt: Pt(width) });
-        self.ops.push(Op::DrawLine {
-            line: Line {
-                points: vec![
-                    LinePoint {
-                        p: Point::new(Mm(x1), Mm(y1)),
-                        bezier: false,
-                    },
-                    LinePoint {
-                        p: Point::new(Mm(x2), Mm(y2)),
-                        bezier: false,
-                    },
-                ],
-                is_closed: false,
-            },
-        });
-    }
-
-    fn shade(&mut self, x: f32, y: f32, w: f32, h: f32) {
-        self.ops.push(Op::SaveGraphicsState);
-        self.ops.push(Op::SetFillColor {
-            col: Color::Rgb(Rgb {
-                r: 0.92,
-                g: 0.93,
-                b: 0.94,
-                icc_profile: None,
-            }),
-        });
-        self.ops.push(Op::DrawRectangle {
-            rectangle: Rect {
-                x: Pt(pt(x)),
-                y: Pt(pt(y)),
-                width: Pt(pt(w)),
-                height: Pt(pt(h)),
-                mode: Some(PaintMode::Fill),
-                winding_order: None,
-            },
-        });
-        self.ops.push(Op::RestoreGraphicsState);
-    }
-}
 
 /// The header's lines, laid out once (they are the same on every page).
 struct Header {
@@ -176,13 +91,7 @@ impl Header {
         let mut y = TOP;
         c.text(MARGIN, y, "LISTA OBECNOŚCI", 14.0, true);
         let number = format!("Strona {page} z {pages}");
-        c.text(
-            right - mm(f.regular.width(&number, 8.5)),
-            y,
-            &number,
-            8.5,
-            false,
-        );
+        c.text_right(right, y, &number, 8.5, false);
         y -= 6.0;
         let programme = f
             .bold
@@ -299,18 +208,11 @@ fn paginate(rows: usize, per_page: usize, beside_signature: usize) -> Vec<usize>
 
 /// Renders the list as a PDF.
 pub fn attendance_list(sheet: &AttendanceSheet) -> anyhow::Result<Vec<u8>> {
-    let f = fonts();
     let header = Header::new(sheet);
-    let mut doc = PdfDocument::new(&sheet.title);
-    let regular = PdfFontHandle::External(doc.add_font(&f.regular.font));
-    let bold = PdfFontHandle::External(doc.add_font(&f.bold.font));
+    let doc = Document::new(&sheet.title);
 
     // Lay out once to learn where the table starts and how many rows fit on a page.
-    let mut probe = Canvas {
-        ops: Vec::new(),
-        regular: &regular,
-        bold: &bold,
-    };
+    let mut probe = doc.canvas();
     let table_top = header.draw(&mut probe, sheet, 1, 1);
     let room = table_top - HEAD_ROW_H - BOTTOM;
     let per_page = ((room / ROW_H).floor() as usize).max(1);
@@ -321,11 +223,7 @@ pub fn attendance_list(sheet: &AttendanceSheet) -> anyhow::Result<Vec<u8>> {
     let mut out = Vec::with_capacity(pages);
     let mut first = 0;
     for (page, count) in chunks.into_iter().enumerate() {
-        let mut c = Canvas {
-            ops: Vec::new(),
-            regular: &regular,
-            bold: &bold,
-        };
+        let mut c = doc.canvas();
         let top = header.draw(&mut c, sheet, page + 1, pages);
         let mut y = table_head(&mut c, top);
         for (i, row) in sheet.rows[first..first + count].iter().enumerate() {
@@ -350,20 +248,9 @@ pub fn attendance_list(sheet: &AttendanceSheet) -> anyhow::Result<Vec<u8>> {
         if page + 1 == pages {
             signature(&mut c, y);
         }
-        out.push(PdfPage::new(Mm(PAGE_W), Mm(PAGE_H), c.ops));
+        out.push(c.page(PAGE_W, PAGE_H));
     }
-    let mut warnings = Vec::new();
-    let bytes = doc
-        .with_pages(out)
-        .save(&PdfSaveOptions::default(), &mut warnings);
-    if bytes.starts_with(b"%PDF-") {
-        Ok(bytes)
-    } else {
-        anyhow::bail!(
-            "the PDF writer produced no document ({} warnings)",
-            warnings.len()
-        )
-    }
+    doc.save(out)
 }
 
 #[cfg(test)]

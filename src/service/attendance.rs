@@ -226,7 +226,11 @@ impl CohortAttendance {
 }
 
 pub async fn cohort(db: &Db, user: &User, cohort_key: &str) -> AppResult<CohortAttendance> {
-    let cohort = cohort_for(db, user, cohort_key).await?;
+    load_cohort(db, cohort_for(db, user, cohort_key).await?).await
+}
+
+/// `cohort` for a cohort already authorised (or for the command line).
+pub async fn load_cohort(db: &Db, cohort: Cohort) -> AppResult<CohortAttendance> {
     let book = RosterBook::load(db, cohort.id).await?;
     let views: Vec<ActivityView> = db_activities::list_for_cohort(db, cohort.id)
         .await?

@@ -5,6 +5,7 @@ pub mod activities;
 pub mod attendance;
 pub mod auth;
 pub mod calendar;
+pub mod certificates;
 pub mod enrolments;
 pub mod exports;
 pub mod gminy;

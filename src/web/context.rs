@@ -156,3 +156,14 @@ impl<'r> FromRequest<'r> for Ctx {
         Outcome::Success(Ctx::of(req).await)
     }
 }
+
+/// The language of the request, as `request_lang` decides it, as a guard for JSON routes.
+pub struct RequestLang(pub Lang);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for RequestLang {
+    type Error = std::convert::Infallible;
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        Outcome::Success(RequestLang(request_lang(req)))
+    }
+}

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod attendance;
 pub mod auth;
 pub mod base_url;
+pub mod certificates;
 pub mod cohorts;
 pub mod context;
 pub mod csrf;
@@ -19,6 +20,7 @@ pub mod schedule;
 pub mod security;
 pub mod session;
 pub mod templating;
+pub mod verify;
 
 use std::collections::BTreeMap;
 
@@ -43,6 +45,8 @@ pub fn routes() -> Vec<Route> {
         programmes::routes(),
         schedule::routes(),
         attendance::routes(),
+        certificates::routes(),
+        verify::routes(),
     ]
     .concat()
 }

@@ -1,0 +1,7 @@
+//! Certificate pages for coordinators.
+
+use rocket::Route;
+
+pub fn routes() -> Vec<Route> {
+    Vec::new()
+}
