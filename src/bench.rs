@@ -279,3 +279,76 @@ pub async fn attendance(db: &Db, people: usize, runs: usize) -> AppResult<String
         times[times.len() - 1]
     ))
 }
+
+/// Issues certificates to `people` eligible participants at once, then renders every PDF and
+/// the cohort's ZIP: seconds, PDFs per second, median size.
+pub async fn certificates(db: &Db, people: usize) -> AppResult<String> {
+    use crate::domain::attendance::Mark;
+    use crate::service::activities::{self, ActivityInput, Saved};
+    use crate::service::attendance::{self as marking, MarkInput};
+    use crate::service::certificates::{self as service, Issuer};
+
+    let user = bench_user(db).await?;
+    let (cohort, slug, gminas) = bench_cohort(db, &user).await?;
+    let csv = participants_csv(people, &gminas, &slug[slug.len() - 8..]);
+    import::import(db, &Actor::user(&user), &cohort, csv.as_bytes(), false).await?;
+    let now = chrono::Utc::now();
+    let input = ActivityInput {
+        kind: "training".into(),
+        title: "Benchmark".into(),
+        module: "Zlecanie zadań publicznych".into(),
+        starts_at: (now - chrono::Duration::minutes(200)).to_rfc3339(),
+        ends_at: (now - chrono::Duration::minutes(20)).to_rfc3339(),
+        location: "Leszno".into(),
+        allow_conflicts: true,
+        ..Default::default()
+    };
+    let Saved::Done(view) = activities::create(db, &user, &cohort.slug, &input).await? else {
+        return Err(crate::error::AppError::Unexpected(anyhow::anyhow!(
+            "no activity"
+        )));
+    };
+    let marks: Vec<MarkInput> = view
+        .roster
+        .iter()
+        .map(|e| MarkInput {
+            enrolment: *e,
+            status: Mark::Present,
+        })
+        .collect();
+    marking::mark(db, &user, view.activity.id, &marks, None).await?;
+
+    let by = Issuer {
+        actor: Actor::user(&user),
+        user: Some(user.id),
+        day: None,
+    };
+    let started = Instant::now();
+    let issued = service::issue_in(db, cohort.clone(), &by, None, crate::i18n::Lang::Pl).await?;
+    let issuing = started.elapsed().as_secs_f64();
+    let base = "https://akademia.example.org";
+    let started = Instant::now();
+    let mut sizes = Vec::with_capacity(issued.len());
+    for cert in &issued {
+        sizes.push(service::render(cert, base)?.len());
+    }
+    let rendering = started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    let (_, zip) = service::zip_in(db, cohort, base).await?;
+    let zipping = started.elapsed().as_secs_f64();
+    sizes.sort_unstable();
+    let median = sizes.get(sizes.len() / 2).copied().unwrap_or(0) as f64 / 1024.0;
+    let largest = sizes.last().copied().unwrap_or(0) as f64 / 1024.0;
+    let total = issuing + rendering;
+    let (peak, _) = memory_mib();
+    Ok(format!(
+        "{} certificates on {}: issued in {issuing:.2} s (one transaction), rendered in {rendering:.2} s; \
+         issuing + rendering {total:.2} s = {:.0} PDFs/s; median {median:.1} KB, largest {largest:.1} KB; \
+         ZIP of all (re-rendered) {zipping:.2} s, {:.1} MB; peak RSS {}",
+        issued.len(),
+        db.backend().as_str(),
+        issued.len() as f64 / total.max(1e-9),
+        zip.len() as f64 / 1024.0 / 1024.0,
+        peak.map(|p| format!("{p:.0} MiB")).unwrap_or_else(|| "n/a".into()),
+    ))
+}

@@ -95,6 +95,11 @@ enum BenchCommand {
         #[arg(long, default_value_t = 200)]
         runs: usize,
     },
+    /// Issue certificates to N eligible people, render every PDF and the ZIP: s, PDFs/s, median KB
+    Certificates {
+        #[arg(long, default_value_t = 1_000)]
+        people: usize,
+    },
     /// Time rendering the attendance-list PDF of an activity: ms per list and its size
     AttendanceList {
         /// People on the list
@@ -220,6 +225,13 @@ async fn dispatch(command: Command, figment: rocket::figment::Figment) -> anyhow
         }
         Command::Bench(BenchCommand::Attendance { people, runs }) => {
             let report = crate::bench::attendance(&db, people, runs)
+                .await
+                .map_err(explain)?;
+            println!("{report}");
+            Ok(())
+        }
+        Command::Bench(BenchCommand::Certificates { people }) => {
+            let report = crate::bench::certificates(&db, people)
                 .await
                 .map_err(explain)?;
             println!("{report}");

@@ -159,6 +159,18 @@ fn decisions() -> BTreeMap<&'static str, Access> {
         ("GET /api/v1/evidence/<id>", Api(ACTIVITY)),
         ("POST /activities/<a>/evidence", Roles(ACTIVITY)),
         ("GET /evidence/<id>", Roles(ACTIVITY)),
+        ("GET /api/v1/cohorts/<c>/certificates", Api(STAFF)),
+        ("POST /api/v1/cohorts/<c>/certificates", Api(STAFF)),
+        ("GET /api/v1/cohorts/<c>/certificates/eligibility", Api(STAFF)),
+        ("GET /api/v1/cohorts/<c>/certificates.zip", Api(STAFF)),
+        ("GET /api/v1/cohorts/<c>/certificate-rule", Api(STAFF)),
+        ("PUT /api/v1/cohorts/<c>/certificate-rule", Api(STAFF)),
+        ("GET /api/v1/certificates/<id>", Api(STAFF)),
+        ("GET /api/v1/certificates/<id>/pdf", Api(STAFF)),
+        ("POST /api/v1/certificates/<id>/revoke", Api(STAFF)),
+        ("POST /api/v1/certificates/<id>/reissue", Api(STAFF)),
+        ("GET /verify", Public),
+        ("GET /verify/<code>", Public),
     ])
 }
 
@@ -178,6 +190,7 @@ fn fill(path: &str, own_id: &str) -> String {
             "<p>" => "no-such-programme".to_owned(),
             "<teryt>" => "3026043".to_owned(),
             "<file>" => "cal_unknown.ics".to_owned(),
+            "<code>" => "ZZZZ-ZZZZ-ZZZZ-ZZZZ".to_owned(),
             "<path..>" => "css/app.css".to_owned(),
             s if s.starts_with('<') => {
                 panic!("add a value for the segment {s} in access.rs fill()")

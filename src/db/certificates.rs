@@ -258,7 +258,38 @@ pub async fn link_replacement(tx: &mut Tx, old: Id, new: Id) -> sqlx::Result<()>
     })
 }
 
-/// Certificates issued in a cohort (valid or not), for reports.
+/// Removes an erased participant's name from their certificates and revokes the valid ones
+/// (GDPR art. 17); returns how many certificates they held.
+pub async fn erase_holder(
+    tx: &mut Tx,
+    participant_id: Id,
+    placeholder: &str,
+    reason: &str,
+    at: DateTime<Utc>,
+) -> sqlx::Result<u64> {
+    on_tx!(tx, |conn| {
+        sqlx::query(
+            "UPDATE certificates SET revoked_at = $2, revoked_reason = $3 WHERE revoked_at IS NULL \
+             AND enrolment_id IN (SELECT id FROM enrolments WHERE participant_id = $1)",
+        )
+        .bind(participant_id)
+        .bind(at)
+        .bind(reason)
+        .execute(&mut *conn)
+        .await?;
+        let done = sqlx::query(
+            "UPDATE certificates SET first_name = $2, last_name = '' \
+             WHERE enrolment_id IN (SELECT id FROM enrolments WHERE participant_id = $1)",
+        )
+        .bind(participant_id)
+        .bind(placeholder)
+        .execute(&mut *conn)
+        .await?;
+        Ok(done.rows_affected())
+    })
+}
+
+/// Valid certificates of a cohort, for reports.
 pub async fn count_valid(db: &Db, cohort_id: Id) -> sqlx::Result<i64> {
     on_pool!(db, |pool| {
         sqlx::query_scalar(

@@ -12,20 +12,36 @@ use crate::i18n::{Lang, polish_plural_form};
 /// Everything a certificate shows, already formatted for reading in `lang`.
 pub struct CertificateDoc {
     pub lang: Lang,
+    /// "Małgorzata Żółkiewska-Łęcka"
     pub holder: String,
+    /// "Gmina Śrem"; may be empty.
     pub gmina: String,
+    /// "WARNiK – Wielkopolska Akademia Rzecznictwa NGO i Kooperacji"
     pub programme: String,
+    /// "Edycja 2021–2022"
     pub cohort: String,
+    /// "1 marca 2021 – 30 czerwca 2022"
     pub period: String,
+    /// Total academic hours attended: "62,5".
     pub hours: String,
+    /// Modules or kinds attended with their hours: ("Szkolenia", "40"). Past eight, the last row
+    /// shown sums up the rest.
     pub lines: Vec<(String, String)>,
+    /// "Fundacja Instytut Badań i Rozwoju Lokalnego"; may be empty.
     pub organiser: String,
+    /// "Anna Kowalska"; when empty, only the line and the role.
     pub signatory: String,
+    /// "Koordynatorka projektu"; may be empty.
     pub signatory_role: String,
+    /// "Leszno, 15 lipca 2022"
     pub place_date: String,
+    /// The funder's acknowledgement, up to three lines of small type; may be empty.
     pub acknowledgement: String,
+    /// "WARNIK/2022/017"
     pub number: String,
+    /// The grouped verification code: "7K3M-Q9XD-2HFB-TR4W".
     pub code: String,
+    /// Where the code is checked; also what the QR code holds.
     pub url: String,
 }
 
@@ -133,29 +149,32 @@ fn heading(c: &mut Canvas<'_>, doc: &CertificateDoc, w: &Words) {
     c.fill_colour(INK);
     c.text_centred(CENTRE, y, w.subtitle, 13.0, false);
 
-    let (programme, size) = f.bold.fit_shrinking(&doc.programme, 15.0, 12.0, wide);
-    let programme = if f.bold.width(&programme, size) <= wide && !programme.ends_with('…') {
-        vec![programme]
+    // A long programme shrinks a little, then takes a second line.
+    let (shown, size) = f.bold.fit_shrinking(&doc.programme, 15.0, 12.0, wide);
+    let programme = if shown == doc.programme {
+        vec![shown]
     } else {
         f.bold.wrap_at_most(&doc.programme, size, wide, 2)
     };
     y -= 10.0;
-    let step = if programme.len() > 1 { 5.6 } else { 0.0 };
-    for line in &programme {
+    for (i, line) in programme.iter().enumerate() {
+        if i > 0 {
+            y -= 5.6;
+        }
         c.text_centred(CENTRE, y, line, size, true);
-        y -= step;
     }
     let when = [doc.cohort.as_str(), doc.period.as_str()]
         .into_iter()
         .filter(|s| !s.is_empty())
         .collect::<Vec<_>>()
         .join("  ·  ");
-    y -= 7.0 - step;
+    y -= 7.0;
     c.fill_colour(MUTED);
     let (when, size) = f.regular.fit_shrinking(&when, 10.0, 8.0, wide);
     c.text_centred(CENTRE, y, &when, size, false);
 
-    y -= 11.0 - step / 2.0;
+    // The second line of a programme takes some of the air above the holder.
+    y -= if programme.len() > 1 { 8.2 } else { 11.0 };
     c.text_centred(CENTRE, y, w.awarded_to, 10.0, false);
     y -= 13.0;
     c.fill_colour(INK);
@@ -208,10 +227,10 @@ fn hours_table(c: &mut Canvas<'_>, doc: &CertificateDoc, w: &Words) {
     c.stroke_colour(ACCENT);
     c.line(TABLE_X, y, right, y, 0.6);
     c.stroke_colour(RULE);
+    c.fill_colour(INK);
+    let room = pt(TABLE_W - HOURS_W - 2.0);
     for (i, (label, hours)) in rows.iter().enumerate() {
         let baseline = y - ROW_H + 1.3;
-        c.fill_colour(INK);
-        let room = pt(TABLE_W - HOURS_W - 2.0);
         let (label, size) = f.regular.fit_shrinking(label, 8.5, 7.0, room);
         c.text(TABLE_X, baseline, &label, size, false);
         let (hours, size) = f.regular.fit_shrinking(hours, 8.5, 7.0, pt(HOURS_W));
@@ -232,8 +251,11 @@ fn hours_sentence(lang: Lang, hours: &str) -> (String, &'static str) {
     match lang {
         Lang::Pl => {
             let noun = match whole {
-                Some(n) => ["godzinę dydaktyczną", "godziny dydaktyczne", "godzin dydaktycznych"]
-                    [polish_plural_form(n)],
+                Some(n) => [
+                    "godzinę dydaktyczną",
+                    "godziny dydaktyczne",
+                    "godzin dydaktycznych",
+                ][polish_plural_form(n)],
                 // A fraction takes the genitive singular: "62,5 godziny".
                 None if fraction => "godziny dydaktycznej",
                 None => "godz. dydaktycznych",
@@ -278,7 +300,8 @@ fn signature(c: &mut Canvas<'_>, doc: &CertificateDoc) {
     c.fill_colour(INK);
     let (place_date, size) = f.regular.fit_shrinking(&doc.place_date, 10.0, 8.0, room);
     c.text_centred(SIGN_X, TABLE_TOP, &place_date, size, false);
-    let line_y = 52.0;
+    // The role's baseline is level with the certificate number's on the right.
+    let line_y = NUMBER_Y + 9.2;
     c.stroke_colour(MUTED);
     c.line(
         SIGN_X - SIGN_W / 2.0,
@@ -305,27 +328,29 @@ const QR_SIZE: f32 = 26.0;
 const QR_TOP: f32 = 91.0;
 /// Room for the verification lines, up to the signature's column.
 const VERIFY_W: f32 = 78.0;
+/// Where the verification lines go, under the code: "verify at", the link, the code, the number.
+const VERIFY_Y: f32 = QR_TOP - QR_SIZE - 5.5;
+const URL_Y: f32 = VERIFY_Y - 3.6;
+const NUMBER_Y: f32 = URL_Y - 4.6 - 4.2;
 
 fn verification(c: &mut Canvas<'_>, doc: &CertificateDoc, w: &Words) -> anyhow::Result<()> {
     let f = fonts();
     qr(c, &doc.url, RIGHT - QR_SIZE, QR_TOP, QR_SIZE)?;
-    let mut y = QR_TOP - QR_SIZE - 5.5;
     let room = pt(VERIFY_W);
     c.fill_colour(MUTED);
-    c.text_right(RIGHT, y, w.verify, 7.5, false);
-    y -= 3.6;
+    c.text_right(RIGHT, VERIFY_Y, w.verify, 7.5, false);
+    let mut y = URL_Y;
     c.fill_colour(ACCENT);
-    let (url, size) = f.regular.fit_shrinking(&doc.url, 7.5, 5.5, room);
+    let (url, size) = f.regular.fit_shrinking(&doc.url, 7.5, 6.0, room);
     if url == doc.url {
         c.text_right(RIGHT, y, &url, size, false);
     } else {
         // Too long even in small type: break it rather than cut what must be typed.
-        let lines = f.regular.wrap_at_most(&doc.url, 5.5, room, 3);
-        for (i, line) in lines.iter().enumerate() {
+        for (i, line) in break_url(&doc.url, 6.5, room, 3).iter().enumerate() {
             if i > 0 {
-                y -= 2.6;
+                y -= 3.0;
             }
-            c.text_right(RIGHT, y, line, 5.5, false);
+            c.text_right(RIGHT, y, line, 6.5, false);
         }
     }
     y -= 4.6;
@@ -341,6 +366,41 @@ fn verification(c: &mut Canvas<'_>, doc: &CertificateDoc, w: &Words) -> anyhow::
         c.text_right(RIGHT, y, &number, size, false);
     }
     Ok(())
+}
+
+/// `url` in at most `most` lines no wider than `max` points at `size`, broken after a `/` or
+/// before a `?` or `&` where it can, so the pieces still read as parts of a link.
+fn break_url(url: &str, size: f32, max: f32, most: usize) -> Vec<String> {
+    let f = &fonts().regular;
+    let mut pieces = Vec::new();
+    let mut piece = String::new();
+    for ch in url.chars() {
+        if matches!(ch, '?' | '&') && !piece.is_empty() {
+            pieces.push(std::mem::take(&mut piece));
+        }
+        piece.push(ch);
+        if ch == '/' {
+            pieces.push(std::mem::take(&mut piece));
+        }
+    }
+    pieces.push(piece);
+    let mut lines: Vec<String> = Vec::new();
+    for piece in pieces.into_iter().filter(|p| !p.is_empty()) {
+        match lines.last_mut() {
+            Some(line) if f.width(line, size) + f.width(&piece, size) <= max => {
+                line.push_str(&piece);
+            }
+            _ => lines.push(piece),
+        }
+    }
+    // A piece wider than a line is broken where it must.
+    let mut lines: Vec<String> = lines.iter().flat_map(|l| f.wrap(l, size, max)).collect();
+    if lines.len() > most {
+        lines.truncate(most);
+        let last = lines.pop().unwrap_or_default();
+        lines.push(f.fit(&format!("{last}…"), size, max));
+    }
+    lines
 }
 
 /// `text` as a QR code whose modules fill a `size` mm square with its top-left corner at
@@ -409,7 +469,10 @@ mod tests {
             gmina: s("Gmina Śrem", "Śrem municipality"),
             programme: "WARNiK – Wielkopolska Akademia Rzecznictwa NGO i Kooperacji".into(),
             cohort: s("Edycja 2021–2022", "Cohort 2021–2022"),
-            period: s("1 marca 2021 – 30 czerwca 2022", "1 March 2021 – 30 June 2022"),
+            period: s(
+                "1 marca 2021 – 30 czerwca 2022",
+                "1 March 2021 – 30 June 2022",
+            ),
             hours: s("62,5", "62.5"),
             lines: vec![
                 (s("Szkolenia", "Training"), "40".into()),
@@ -459,11 +522,21 @@ mod tests {
             let pages = pages_of(&pdf);
             assert_eq!(pages.len(), 1);
             let text = &pages[0];
-            for wanted in [HOLDER, title, &doc.number, &doc.url, &doc.code, &doc.programme] {
+            for wanted in [
+                HOLDER,
+                title,
+                &doc.number,
+                &doc.url,
+                &doc.code,
+                &doc.programme,
+            ] {
                 assert!(text.contains(wanted), "{wanted} in {text}");
             }
             let (w, h) = media_box(&pdf);
-            assert!((w - pt(297.0)).abs() < 1.0 && (h - pt(210.0)).abs() < 1.0, "{w}×{h}");
+            assert!(
+                (w - pt(297.0)).abs() < 1.0 && (h - pt(210.0)).abs() < 1.0,
+                "{w}×{h}"
+            );
             let raw = String::from_utf8_lossy(&pdf);
             assert_eq!(raw.matches("/FontFile2").count(), 2, "both fonts embedded");
         }
@@ -477,7 +550,10 @@ mod tests {
     #[test]
     fn the_qr_code_leads_to_the_verification_link() {
         let doc = sample(Lang::Pl);
-        assert_eq!(qr_texts(&certificate(&doc).unwrap()), [doc.url.clone()]);
+        assert_eq!(
+            qr_texts(&certificate(&doc).unwrap()),
+            std::slice::from_ref(&doc.url)
+        );
         let mut long = sample(Lang::En);
         long.url = format!(
             "https://akademia.stowarzyszenie-na-rzecz-rozwoju-wielkopolski.example.org/\
@@ -485,7 +561,7 @@ mod tests {
             long.code
         );
         let pdf = certificate(&long).unwrap();
-        assert_eq!(qr_texts(&pdf), [long.url.clone()]);
+        assert_eq!(qr_texts(&pdf), std::slice::from_ref(&long.url));
         let text = pages_of(&pdf).concat();
         assert!(text.contains("Verify at:"), "{text}");
     }
@@ -499,7 +575,12 @@ mod tests {
                          Wiejskich i Miejsko-Wiejskich"
             .into();
         doc.lines = (1..=12)
-            .map(|i| (format!("Moduł {i}: rzecznictwo lokalne w praktyce"), "4,5".into()))
+            .map(|i| {
+                (
+                    format!("Moduł {i}: rzecznictwo lokalne w praktyce"),
+                    "4,5".into(),
+                )
+            })
             .collect();
         doc.organiser.clear();
         doc.signatory.clear();
@@ -515,7 +596,11 @@ mod tests {
         assert_eq!(pages.len(), 1);
         assert!(pages[0].contains(&doc.holder), "{}", pages[0]);
         assert!(pages[0].contains("inne (5)"), "{}", pages[0]);
-        assert!(pages[0].contains("22,5"), "the rest summed up: {}", pages[0]);
+        assert!(
+            pages[0].contains("22,5"),
+            "the rest summed up: {}",
+            pages[0]
+        );
         assert!(!pages[0].contains("Moduł 8"), "{}", pages[0]);
     }
 
@@ -545,11 +630,7 @@ mod tests {
         ] {
             let started = std::time::Instant::now();
             let pdf = certificate(&doc).unwrap();
-            eprintln!(
-                "{name}: {} bytes in {:?}",
-                pdf.len(),
-                started.elapsed()
-            );
+            eprintln!("{name}: {} bytes in {:?}", pdf.len(), started.elapsed());
             std::fs::write(format!("/tmp/certificate-{name}.pdf"), pdf).unwrap();
         }
     }

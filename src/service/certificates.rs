@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
 
-use chrono::{NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate, Timelike, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -403,7 +403,7 @@ pub async fn issue_in(
     }
     let s = &overview.settings;
     let day = by.day.unwrap_or_else(today);
-    let year = chrono::Datelike::year(&day);
+    let year = day.year();
     let at = now();
     let mut tx = db.begin().await?;
     let mut last = store::lock_counter(&mut tx, &s.prefix, year).await?;
@@ -568,9 +568,21 @@ pub fn zip_of(certs: &[Certificate], base: &str) -> AppResult<Vec<u8>> {
     use zip::write::SimpleFileOptions;
     let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     // PDFs are already compressed inside; storing them keeps the ZIP fast to build.
-    let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let stored = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     let mut names = HashSet::new();
     for cert in certs {
+        let t = cert.issued_at.with_timezone(&chrono_tz::Europe::Warsaw);
+        let options = match zip::DateTime::from_date_and_time(
+            u16::try_from(t.year()).unwrap_or(1980),
+            t.month() as u8,
+            t.day() as u8,
+            t.hour() as u8,
+            t.minute() as u8,
+            t.second() as u8,
+        ) {
+            Ok(stamp) => stored.last_modified_time(stamp),
+            Err(_) => stored,
+        };
         let base_name = file_name(cert.year, cert.sequence, &cert.last_name, &cert.first_name);
         let mut name = base_name.clone();
         let mut n = 2;
@@ -655,7 +667,7 @@ pub async fn reissue(
     errors.into_result()?;
     let settings = settings(db, &cohort).await?;
     let day = today();
-    let year = chrono::Datelike::year(&day);
+    let year = day.year();
     let at = now();
     let actor = Actor::user(user);
     let mut tx = db.begin().await?;

@@ -103,14 +103,23 @@ pub async fn erase(db: &Db, user: &User, participant_id: Id) -> AppResult<()> {
         return Ok(());
     }
     let mut tx = db.begin().await?;
-    enrolments::erase_participant(&mut tx, participant_id, &t(Lang::Pl, "privacy.erased_name"))
-        .await?;
+    let placeholder = t(Lang::Pl, "privacy.erased_name");
+    enrolments::erase_participant(&mut tx, participant_id, &placeholder).await?;
+    // Their certificates stop naming them and verify as revoked from now on.
+    let certificates = crate::db::certificates::erase_holder(
+        &mut tx,
+        participant_id,
+        &placeholder,
+        &t(Lang::Pl, "cert.erased_reason"),
+        crate::db::now(),
+    )
+    .await?;
     let change = Change {
         action: "participant.erase",
         entity: "participant",
         entity_id: Some(participant_id.to_string()),
         before: None,
-        after: Some(json!({ "enrolments": all.len() })),
+        after: Some(json!({ "enrolments": all.len(), "certificates": certificates })),
     };
     audit::record(&mut tx, &Actor::user(user), change).await?;
     tx.commit().await?;
