@@ -349,6 +349,7 @@ pub async fn certificates(db: &Db, people: usize) -> AppResult<String> {
         db.backend().as_str(),
         issued.len() as f64 / total.max(1e-9),
         zip.len() as f64 / 1024.0 / 1024.0,
-        peak.map(|p| format!("{p:.0} MiB")).unwrap_or_else(|| "n/a".into()),
+        peak.map(|p| format!("{p:.0} MiB"))
+            .unwrap_or_else(|| "n/a".into()),
     ))
 }

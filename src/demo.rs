@@ -2,8 +2,8 @@
 //! 2021–2022, with 14 gmina teams around Leszno (42 fictional people). Loading twice changes nothing.
 
 use crate::db::Db;
-use crate::db::programmes::Cohort;
 use crate::db::audit::Actor;
+use crate::db::programmes::Cohort;
 use crate::db::users::{self, User};
 use crate::domain::Role;
 use crate::domain::fold::fold;
@@ -675,7 +675,10 @@ async fn attendance(db: &Db, coordinator: &User) -> AppResult<()> {
 /// cohort's last day; returns how many valid certificates the cohort holds.
 async fn certificates(db: &Db, coordinator: &User, cohort: &Cohort) -> AppResult<usize> {
     use crate::service::certificates::{self as service, Issuer, SettingsInput};
-    if crate::db::certificates::rule(db, cohort.id).await?.is_none() {
+    if crate::db::certificates::rule(db, cohort.id)
+        .await?
+        .is_none()
+    {
         let input = SettingsInput {
             prefix: "WARNIK".into(),
             min_rate: "80".into(),

@@ -11,7 +11,7 @@ use std::io::Read;
 
 use akademia::domain::Role;
 use chrono::{Duration, Utc};
-use common::TestApp;
+use common::{Browse, TestApp};
 use rocket::http::{ContentType, Header, Method, Status};
 use serde_json::{Value, json};
 
@@ -36,11 +36,23 @@ impl World {
     }
 }
 
-async fn cohort(app: &TestApp, coord: &str, programme: &Value, slug: &str) -> Vec<(String, String)> {
-    let (status, _) = app.api_json(Method::Post, "/api/v1/cohorts", Some(coord), &json!({
-        "programme": programme["id"], "name": format!("Edycja {slug}"), "slug": slug,
-        "starts_on": "2020-01-01", "ends_on": "2030-12-31"
-    })).await;
+async fn cohort(
+    app: &TestApp,
+    coord: &str,
+    programme: &Value,
+    slug: &str,
+) -> Vec<(String, String)> {
+    let (status, _) = app
+        .api_json(
+            Method::Post,
+            "/api/v1/cohorts",
+            Some(coord),
+            &json!({
+                "programme": programme["id"], "name": format!("Edycja {slug}"), "slug": slug,
+                "starts_on": "2020-01-01", "ends_on": "2030-12-31"
+            }),
+        )
+        .await;
     assert_eq!(status, Status::Created);
     let (status, _) = app
         .api_send(
@@ -76,10 +88,17 @@ async fn world(app: &TestApp) -> World {
     let funder = app.token(&f).await;
     let o = app.user("inny@test.pl", Role::Coordinator).await;
     let outsider = app.token(&o).await;
-    let (_, programme) = app.api_json(Method::Post, "/api/v1/programmes", Some(&coord), &json!({
-        "name": "Akademia Rzecznictwa", "slug": "prog", "funder": "Fundusz",
-        "starts_on": "2020-01-01", "ends_on": "2030-12-31"
-    })).await;
+    let (_, programme) = app
+        .api_json(
+            Method::Post,
+            "/api/v1/programmes",
+            Some(&coord),
+            &json!({
+                "name": "Akademia Rzecznictwa", "slug": "prog", "funder": "Fundusz",
+                "starts_on": "2020-01-01", "ends_on": "2030-12-31"
+            }),
+        )
+        .await;
     let people = cohort(app, &coord, &programme, "c1").await;
     World {
         coord,
@@ -91,7 +110,15 @@ async fn world(app: &TestApp) -> World {
 }
 
 /// A past activity for the whole cohort `slug`, `hours_ago` to `hours_ago - span` hours from now.
-async fn held(app: &TestApp, w: &World, slug: &str, kind: &str, hours_ago: f64, span_min: i64, module: &str) -> String {
+async fn held(
+    app: &TestApp,
+    w: &World,
+    slug: &str,
+    kind: &str,
+    hours_ago: f64,
+    span_min: i64,
+    module: &str,
+) -> String {
     let start = Utc::now() - Duration::minutes((hours_ago * 60.0) as i64);
     let (status, a) = app.api_json(Method::Post, &format!("/api/v1/cohorts/{slug}/activities"), Some(&w.coord), &json!({
         "kind": kind, "title": format!("{kind} {hours_ago}"), "module": module,
@@ -109,17 +136,36 @@ async fn mark(app: &TestApp, w: &World, activity: &str, marks: &[(&str, &str)]) 
         .map(|(e, s)| json!({"enrolment": e, "status": s}))
         .collect();
     let (status, out) = app
-        .api_json(Method::Put, &format!("/api/v1/activities/{activity}/attendance"), Some(&w.coord), &json!(body))
+        .api_json(
+            Method::Put,
+            &format!("/api/v1/activities/{activity}/attendance"),
+            Some(&w.coord),
+            &json!(body),
+        )
         .await;
     assert_eq!(status, Status::Ok, "{out}");
 }
 
 async fn issue(app: &TestApp, token: &str, slug: &str, body: Option<Value>) -> (Status, Value) {
     match body {
-        Some(b) => app.api_json(Method::Post, &format!("/api/v1/cohorts/{slug}/certificates"), Some(token), &b).await,
+        Some(b) => {
+            app.api_json(
+                Method::Post,
+                &format!("/api/v1/cohorts/{slug}/certificates"),
+                Some(token),
+                &b,
+            )
+            .await
+        }
         None => {
-            app.api_send(Method::Post, &format!("/api/v1/cohorts/{slug}/certificates"), Some(token), b"", ContentType::JSON)
-                .await
+            app.api_send(
+                Method::Post,
+                &format!("/api/v1/cohorts/{slug}/certificates"),
+                Some(token),
+                b"",
+                ContentType::JSON,
+            )
+            .await
         }
     }
 }
@@ -140,8 +186,26 @@ async fn typical(app: &TestApp, w: &World) {
     let all: Vec<String> = w.people.iter().map(|(id, _)| id.clone()).collect();
     let marks: Vec<(&str, &str)> = all.iter().map(|id| (id.as_str(), "present")).collect();
     mark(app, w, &a, &marks).await;
-    let (m, g, l, n, j) = (w.id("Żółkiewska-Łęcka"), w.id("Brzęczyszczykiewicz"), w.id("Ślęzak"), w.id("Nowak-Jeziorańska"), w.id("Ćwiek"));
-    mark(app, w, &b, &[(&m, "present"), (&g, "late"), (&l, "present"), (&n, "absent"), (&j, "excused")]).await;
+    let (m, g, l, n, j) = (
+        w.id("Żółkiewska-Łęcka"),
+        w.id("Brzęczyszczykiewicz"),
+        w.id("Ślęzak"),
+        w.id("Nowak-Jeziorańska"),
+        w.id("Ćwiek"),
+    );
+    mark(
+        app,
+        w,
+        &b,
+        &[
+            (&m, "present"),
+            (&g, "late"),
+            (&l, "present"),
+            (&n, "absent"),
+            (&j, "excused"),
+        ],
+    )
+    .await;
 }
 
 both_backends! {
@@ -476,5 +540,72 @@ both_backends! {
         assert_eq!(status, Status::NotFound);
         assert_eq!(app.count("SELECT COUNT(*) FROM certificates").await, 1);
         assert_eq!(app.count("SELECT COUNT(*) FROM certificates WHERE revoked_at IS NOT NULL").await, 0);
+    }
+
+    async fn coordinators_issue_revoke_and_reissue_on_the_pages(app) {
+        let w = world(&app).await;
+        typical(&app, &w).await;
+        let browser = app.browser().await;
+        assert_eq!(browser.login("koord@test.pl", common::PASSWORD).await, Status::SeeOther);
+        // A stricter rule typed in the form; a wrong value keeps what was typed.
+        let rule = |min: &'static str| vec![
+            ("prefix", "akad"), ("min_rate", min), ("kinds[training]", ""), ("kinds[study_visit]", "1"),
+            ("kinds[webinar]", "0"), ("kinds[coaching]", ""), ("required_modules", ""),
+            ("organiser", "Fundacja Przykładowa"), ("signatory", "Anna Nowak"), ("signatory_role", "Prezeska"), ("place", "Leszno"),
+        ];
+        let (status, _, page) = browser.post_form("/cohorts/c1/certificates/rule", &rule("180")).await;
+        assert_eq!(status, Status::UnprocessableEntity);
+        assert!(page.contains("value=\"180\"") && page.contains("Fundacja Przykładowa"), "typed values kept");
+        let (status, _, _) = browser.post_form("/cohorts/c1/certificates/rule", &rule("80")).await;
+        assert_eq!(status, Status::SeeOther);
+        let (status, page) = browser.get("/cohorts/c1/certificates").await;
+        assert_eq!(status, Status::Ok);
+        assert!(page.contains("brak wizyty studyjnej"), "reasons shown");
+        // A study visit for Żółkiewska-Łęcka makes her eligible; she is issued a certificate alone.
+        let v = held(&app, &w, "c1", "study_visit", 10.0, 90, "").await;
+        let m = w.id("Żółkiewska-Łęcka");
+        mark(&app, &w, &v, &[(&m, "present")]).await;
+        let (status, location, _) = browser.post_form("/cohorts/c1/certificates/issue", &[("enrolment", m.as_str()), ("lang", "pl")]).await;
+        assert_eq!(status, Status::SeeOther);
+        assert!(location.unwrap().starts_with("/cohorts/c1/certificates"));
+        let (_, page) = browser.get("/cohorts/c1/certificates").await;
+        assert!(page.replace("&#x2f;", "/").contains("AKAD/"), "the number is listed");
+        // Someone not eligible: nothing issued, the reason in the message.
+        browser.post_form("/cohorts/c1/certificates/issue", &[("enrolment", w.id("Pająk").as_str()), ("lang", "pl")]).await;
+        let (_, page) = browser.get("/cohorts/c1/certificates").await;
+        assert!(page.contains("nie spełnia jeszcze warunków"), "{page}");
+        // Issue to all: nobody else is eligible.
+        browser.post_form("/cohorts/c1/certificates/issue", &[("lang", "en")]).await;
+        assert_eq!(app.count("SELECT COUNT(*) FROM certificates").await, 1);
+        let id = app.count_text("SELECT CAST(id AS TEXT) FROM certificates").await;
+        let (status, page) = browser.get(&format!("/certificates/{id}")).await;
+        assert_eq!(status, Status::Ok);
+        assert!(page.contains("Żółkiewska-Łęcka") && page.contains("/verify/"), "{page}");
+        let res = browser.client().get(format!("/certificates/{id}/pdf")).dispatch().await;
+        assert_eq!(res.status(), Status::Ok);
+        assert!(res.into_bytes().await.unwrap().starts_with(b"%PDF-"));
+        // Revoking needs a reason and the confirmation.
+        let (status, _, _) = browser.post_form(&format!("/certificates/{id}/revoke"), &[("reason", "Błąd w nazwisku")]).await;
+        assert_eq!(status, Status::UnprocessableEntity);
+        let (status, _, _) = browser.post_form(&format!("/certificates/{id}/revoke"), &[("reason", ""), ("confirm", "on")]).await;
+        assert_eq!(status, Status::UnprocessableEntity);
+        assert_eq!(app.count("SELECT COUNT(*) FROM certificates WHERE revoked_at IS NOT NULL").await, 0);
+        let (status, _, _) = browser.post_form(&format!("/certificates/{id}/revoke"), &[("reason", "Błąd w nazwisku"), ("confirm", "on")]).await;
+        assert_eq!(status, Status::SeeOther);
+        assert_eq!(app.count("SELECT COUNT(*) FROM certificates WHERE revoked_at IS NOT NULL").await, 1);
+        // Then the name is corrected and the certificate reissued.
+        let (status, location, _) = browser.post_form(&format!("/certificates/{id}/reissue"), &[("first_name", "Małgorzata"), ("last_name", "Żółkiewska-Łęcka-Nowak"), ("lang", "")]).await;
+        assert_eq!(status, Status::SeeOther);
+        let location = location.unwrap();
+        assert!(location.starts_with("/certificates/") && !location.contains(&id), "{location}");
+        let (_, page) = browser.get(&location).await;
+        assert!(page.contains("Żółkiewska-Łęcka-Nowak"));
+        assert_eq!(app.count("SELECT COUNT(*) FROM certificates WHERE revoked_at IS NULL AND last_name = 'Żółkiewska-Łęcka-Nowak'").await, 1);
+        // Without the form's token nothing happens.
+        let (status, _, _) = browser.post_raw("/cohorts/c1/certificates/issue", &[("lang", "pl")]).await;
+        assert_eq!(status, Status::Forbidden);
+        let res = browser.client().get("/cohorts/c1/certificates.zip").dispatch().await;
+        assert_eq!(res.status(), Status::Ok);
+        assert_eq!(res.content_type(), Some(ContentType::ZIP));
     }
 }

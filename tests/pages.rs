@@ -7,7 +7,12 @@ use common::Browse;
 use rocket::http::Status;
 
 /// The GET pages an admin can open (with real values for the ids; the demo academy loaded).
-fn pages(user_id: &str, enrolment_id: &str, activity_id: &str) -> Vec<String> {
+fn pages(
+    user_id: &str,
+    enrolment_id: &str,
+    activity_id: &str,
+    certificate_id: &str,
+) -> Vec<String> {
     [
         "/",
         "/account",
@@ -37,6 +42,7 @@ fn pages(user_id: &str, enrolment_id: &str, activity_id: &str) -> Vec<String> {
         "/cohorts/warnik-2021/activities/new?kind=coaching&day=2022-06-01&team=3063011",
         "/cohorts/warnik-2021/attendance",
         "/cohorts/warnik-2021/attendance?group=ngo&team=3063011",
+        "/cohorts/warnik-2021/certificates",
         "/organisations",
         "/organisations/new",
     ]
@@ -49,6 +55,7 @@ fn pages(user_id: &str, enrolment_id: &str, activity_id: &str) -> Vec<String> {
         format!("/activities/{activity_id}/edit"),
         format!("/activities/{activity_id}/attendance"),
         format!("/activities/{activity_id}/attendance?preset=present"),
+        format!("/certificates/{certificate_id}"),
     ])
     .collect()
 }
@@ -96,9 +103,11 @@ both_backends! {
         akademia::demo::load(&app.db).await.expect("demo academy");
         let enrolment = app.count_text("SELECT CAST(id AS TEXT) FROM enrolments ORDER BY id LIMIT 1").await;
         let activity = app.count_text("SELECT CAST(id AS TEXT) FROM activities WHERE kind = 'study_visit' ORDER BY id LIMIT 1").await;
+        let certificate = app.count_text("SELECT CAST(id AS TEXT) FROM certificates ORDER BY number LIMIT 1").await;
+        let code = app.count_text("SELECT code FROM certificates ORDER BY number LIMIT 1").await;
         let mut problems = Vec::new();
         for lang in ["pl", "en"] {
-            for page in pages(&admin.id.to_string(), &enrolment, &activity) {
+            for page in pages(&admin.id.to_string(), &enrolment, &activity, &certificate) {
                 let sep = if page.contains('?') { '&' } else { '?' };
                 let (status, html) = browser.get(&format!("{page}{sep}lang={lang}")).await;
                 if status != Status::Ok {
@@ -122,6 +131,15 @@ both_backends! {
         let anonymous = app.browser().await;
         let (_, html) = anonymous.get("/login").await;
         problems.extend(page_problems(&html, "pl").into_iter().map(|p| format!("/login: {p}")));
+        for lang in ["pl", "en"] {
+            for page in ["/verify".to_owned(), format!("/verify/{code}")] {
+                let (status, html) = anonymous.get(&format!("{page}?lang={lang}")).await;
+                if status != Status::Ok {
+                    problems.push(format!("{page} ({lang}, anonymous): {status}"));
+                }
+                problems.extend(page_problems(&html, lang).into_iter().map(|p| format!("{page} ({lang}, anonymous): {p}")));
+            }
+        }
         assert!(problems.is_empty(), "{}", problems.join("\n"));
     }
 

@@ -6,7 +6,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    ErrorBody, ErrorDetailBody, activities, attendance, certificates, enrolments, gminy, me, programmes,
+    ErrorBody, ErrorDetailBody, activities, attendance, certificates, enrolments, gminy, me,
+    programmes,
 };
 
 #[derive(OpenApi)]

@@ -449,13 +449,15 @@ pub async fn rename_participant(
         .bind(at)
         .execute(&mut *conn)
         .await?;
-        sqlx::query("UPDATE enrolments SET person_key = $2, updated_at = $3 WHERE participant_id = $1")
-            .bind(id)
-            .bind(person_key)
-            .bind(at)
-            .execute(&mut *conn)
-            .await
-            .map(|_| ())
+        sqlx::query(
+            "UPDATE enrolments SET person_key = $2, updated_at = $3 WHERE participant_id = $1",
+        )
+        .bind(id)
+        .bind(person_key)
+        .bind(at)
+        .execute(&mut *conn)
+        .await
+        .map(|_| ())
     })
 }
 

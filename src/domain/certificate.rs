@@ -307,10 +307,7 @@ mod tests {
             .text(Lang::Pl),
             "63 % obecności, wymagane 80 %"
         );
-        assert_eq!(
-            evaluate(&rule, &facts(0, 0)),
-            vec![Shortfall::NothingHeld]
-        );
+        assert_eq!(evaluate(&rule, &facts(0, 0)), vec![Shortfall::NothingHeld]);
         let zero = Rule {
             min_rate: 0,
             ..Rule::default()

@@ -222,10 +222,7 @@ fn attended_by_enrolment(data: &CohortAttendance) -> HashMap<Id, Attended> {
         let a = &v.activity;
         let module = a.module.trim();
         for e in &v.roster {
-            let attended = data
-                .marks
-                .get(&(a.id, *e))
-                .is_some_and(|m| m.attended());
+            let attended = data.marks.get(&(a.id, *e)).is_some_and(|m| m.attended());
             let Some(entry) = out.get_mut(e).filter(|_| attended) else {
                 continue;
             };
@@ -378,11 +375,19 @@ pub async fn issue_in(
                     standing: Standing::NotYet(short),
                     ..
                 }) => {
-                    let reasons: Vec<String> = short.iter().map(|s| s.text(Lang::Pl)).collect();
+                    let reasons = |lang| {
+                        short
+                            .iter()
+                            .map(|s| s.text(lang))
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    };
                     errors.add_row(
                         i + 1,
                         "enrolments",
-                        Msg::new("cert.err.not_eligible").arg("reasons", reasons.join("; ")),
+                        Msg::new("cert.err.not_eligible")
+                            .arg("reasons", reasons(Lang::Pl))
+                            .arg("reasons_en", reasons(Lang::En)),
                     );
                 }
                 Some(_) => {}
@@ -412,7 +417,10 @@ pub async fn issue_in(
         .into_iter()
         .collect();
     let mut issued = Vec::new();
-    for row in chosen.into_iter().filter(|r| !held.contains(&r.enrolment.id)) {
+    for row in chosen
+        .into_iter()
+        .filter(|r| !held.contains(&r.enrolment.id))
+    {
         let e = &row.enrolment;
         let a = attended.get(&e.id);
         let content = Content {
@@ -480,7 +488,11 @@ pub async fn certificate_for(db: &Db, user: &User, id: Id) -> AppResult<(Certifi
 
 /// The verification URL printed on a certificate.
 pub fn verify_url(base: &str, code: &str) -> String {
-    format!("{}/verify/{}", base.trim_end_matches('/'), format_code(code))
+    format!(
+        "{}/verify/{}",
+        base.trim_end_matches('/'),
+        format_code(code)
+    )
 }
 
 /// The certificate as a PDF, from what it said when issued.
@@ -549,7 +561,12 @@ pub async fn pdf(db: &Db, user: &User, id: Id, base: &str) -> AppResult<(String,
 }
 
 /// Every valid certificate of the cohort as PDFs in a ZIP: `2022-017_Zolkiewska-Lecka_Malgorzata.pdf`.
-pub async fn zip(db: &Db, user: &User, cohort_key: &str, base: &str) -> AppResult<(String, Vec<u8>)> {
+pub async fn zip(
+    db: &Db,
+    user: &User,
+    cohort_key: &str,
+    base: &str,
+) -> AppResult<(String, Vec<u8>)> {
     zip_in(db, cohort_for(db, user, cohort_key).await?, base).await
 }
 
@@ -636,7 +653,9 @@ pub async fn revoke(db: &Db, user: &User, id: Id, reason: &str) -> AppResult<Cer
         },
     )
     .await?;
-    let cert = store::get_in(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    let cert = store::get_in(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     tx.commit().await?;
     Ok(cert)
 }
@@ -672,7 +691,9 @@ pub async fn reissue(
     let actor = Actor::user(user);
     let mut tx = db.begin().await?;
     let seq = store::lock_counter(&mut tx, &settings.prefix, year).await? + 1;
-    let current = store::get_in(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    let current = store::get_in(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if current.replaced_by.is_some() {
         return Err(invalid("first_name", "cert.err.already_replaced"));
     }
@@ -691,7 +712,9 @@ pub async fn reissue(
         year,
         sequence: seq,
         code: new_code(),
-        lang: lang.map(|l| l.code().to_owned()).unwrap_or(old.lang.clone()),
+        lang: lang
+            .map(|l| l.code().to_owned())
+            .unwrap_or(old.lang.clone()),
         first_name: first.to_owned(),
         last_name: last.to_owned(),
         issued_on: day,

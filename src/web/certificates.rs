@@ -61,17 +61,25 @@ fn status_of(standing: &Standing) -> &'static str {
 }
 
 /// Rounded down, so 79.5 % never reads as the 80 % it falls short of.
-fn rate_text(attended: i64, planned: i64) -> String {
-    if planned > 0 {
-        format!("{} %", attended.max(0) * 100 / planned)
-    } else {
-        "—".to_owned()
+fn rate_text(attended: i64, planned: i64, lang: Lang) -> String {
+    if planned <= 0 {
+        return "—".to_owned();
+    }
+    let percent = attended.max(0) * 100 / planned;
+    match lang {
+        Lang::Pl => format!("{percent} %"),
+        Lang::En => format!("{percent}%"),
     }
 }
 
 fn lang_label(ctx: &Ctx, code: &str) -> String {
     let lang = Lang::parse(code).unwrap_or_default();
     ctx.t(&format!("cert.lang.{}", lang.code()))
+}
+
+/// "wizyty studyjne": a kind as the rule counts it.
+fn kind_label(ctx: &Ctx, kind: ActivityKind) -> String {
+    ctx.t(&format!("cert.kinds.{}", kind.as_str()))
 }
 
 fn capitalise(text: &str) -> String {
@@ -92,51 +100,17 @@ fn cert_view(ctx: &Ctx, c: &Certificate) -> Value {
 
 fn row_view(ctx: &Ctx, r: &Row) -> Value {
     let e = &r.enrolment;
-    let (reasons, cert) = match &r.standing {
-        Standing::NotYet(short) => (
-            short
-                .iter()
-                .map(|s| s.text(ctx.lang))
-                .collect::<Vec<_>>()
-                .join("; "),
-            None,
-        ),
-        Standing::Certified(c) | Standing::Revoked(c) => (String::new(), Some(cert_view(ctx, c))),
-        Standing::Eligible => (String::new(), None),
+    let (reasons, cert): (Vec<String>, _) = match &r.standing {
+        Standing::NotYet(short) => (short.iter().map(|s| s.text(ctx.lang)).collect(), None),
+        Standing::Certified(c) | Standing::Revoked(c) => (Vec::new(), Some(cert_view(ctx, c))),
+        Standing::Eligible => (Vec::new(), None),
     };
     context! {
         id => e.id, name => format!("{} {}", e.first_name, e.last_name), gmina => &e.gmina_name,
         group => ctx.t(e.grp.label_key()), attended => format_hours(r.attended, ctx.lang),
-        planned => format_hours(r.planned, ctx.lang), rate => rate_text(r.attended, r.planned),
+        planned => format_hours(r.planned, ctx.lang), rate => rate_text(r.attended, r.planned, ctx.lang),
         reasons, cert,
     }
-}
-
-/// The rule in one line: "co najmniej 80 % obecności; wizyty studyjne: co najmniej 1; …".
-fn rule_text(ctx: &Ctx, s: &Settings) -> String {
-    let mut parts = vec![tf(
-        ctx.lang,
-        "cert.rule.rate_text",
-        &[("min", s.rule.min_rate.to_string())],
-    )];
-    for (kind, n) in &s.rule.kinds {
-        parts.push(tf(
-            ctx.lang,
-            "cert.rule.kind_text",
-            &[
-                ("kind", ctx.t(&format!("cert.kinds.{}", kind.as_str()))),
-                ("n", n.to_string()),
-            ],
-        ));
-    }
-    for module in &s.rule.modules {
-        parts.push(tf(
-            ctx.lang,
-            "cert.rule.module_text",
-            &[("module", module.clone())],
-        ));
-    }
-    parts.join("; ")
 }
 
 /// The rule form's values as stored.
@@ -145,7 +119,10 @@ fn stored_values(s: &Settings) -> Value {
         .iter()
         .map(|k| {
             let n = s.rule.kinds.iter().find(|(kind, _)| kind == k);
-            (k.as_str(), n.map(|(_, n)| n.to_string()).unwrap_or_default())
+            (
+                k.as_str(),
+                n.map(|(_, n)| n.to_string()).unwrap_or_default(),
+            )
         })
         .collect();
     context! {
@@ -155,19 +132,14 @@ fn stored_values(s: &Settings) -> Value {
     }
 }
 
-/// What the cohort page shows: the rows of `status` and `team` only, when given.
-#[derive(Default)]
-struct Filter {
-    status: Option<String>,
-    team: Option<String>,
-}
-
+/// The cohort page: only the rows of `status` and `team` when given; the rule form as typed
+/// (with its errors) after a refused save.
 async fn cohort_view(
     ctx: &Ctx,
     db: &Db,
     staff: &StaffUser,
     c: &str,
-    filter: Filter,
+    (status, team): (Option<&str>, Option<&str>),
     rule_form: Option<(Value, Errors)>,
 ) -> AppResult<Template> {
     let overview = service::overview(db, &staff.0, c).await?;
@@ -179,7 +151,7 @@ async fn cohort_view(
     let mut rows: Vec<&Row> = overview
         .rows
         .iter()
-        .filter(|r| filter.team.as_ref().is_none_or(|t| *t == r.enrolment.gmina_teryt))
+        .filter(|r| team.is_none_or(|t| t == r.enrolment.gmina_teryt))
         .collect();
     rows.sort_by_cached_key(|r| {
         let e = &r.enrolment;
@@ -187,7 +159,7 @@ async fn cohort_view(
     });
     let sections: Vec<Value> = STATUSES
         .iter()
-        .filter(|s| filter.status.as_deref().is_none_or(|f| f == **s))
+        .filter(|s| status.is_none_or(|f| f == **s))
         .filter_map(|s| {
             let rows: Vec<Value> = rows
                 .iter()
@@ -221,21 +193,27 @@ async fn cohort_view(
     }
     let kinds: Vec<Value> = ActivityKind::ALL
         .iter()
-        .map(|k| context! { value => k.as_str(), label => capitalise(&ctx.t(&format!("cert.kinds.{}", k.as_str()))) })
+        .map(|k| context! { value => k.as_str(), label => capitalise(&kind_label(ctx, *k)) })
         .collect();
     let s = &overview.settings;
-    let (values, errors) = rule_form.unwrap_or_else(|| (stored_values(s), Errors::new()));
-    let valid = overview.certificates.iter().filter(|c| !c.revoked()).count();
+    let current = stored_values(s);
+    let (values, errors) = rule_form.unwrap_or_else(|| (current.clone(), Errors::new()));
+    let valid = overview.certificates.iter().filter(|c| !c.revoked());
+    let rule_kinds: Vec<(String, u32)> = s
+        .rule
+        .kinds
+        .iter()
+        .map(|(k, n)| (kind_label(ctx, *k), *n))
+        .collect();
     Ok(ctx.render(
         "certificates/cohort",
         context! {
             cohort => &overview.cohort,
             counts => STATUSES.iter().map(|s| tn(ctx.lang, &format!("cert.count.{s}"), count(s))).collect::<Vec<_>>(),
-            eligible => count("eligible"), valid, sections, filtered => filter.status.is_some() || filter.team.is_some(),
-            filter_status => filter.status.as_deref().unwrap_or(""), filter_team => filter.team.as_deref().unwrap_or(""),
-            statuses, teams, kinds, modules => modules.join(", "),
-            rule => rule_text(ctx, s), settings => context! { organiser => &s.organiser, signatory => &s.signatory,
-                signatory_role => &s.signatory_role, place => &s.place, prefix => &s.prefix },
+            eligible => count("eligible"), valid => valid.count(), sections, filtered => status.is_some() || team.is_some(),
+            filter_status => status.unwrap_or(""), filter_team => team.unwrap_or(""),
+            statuses, teams, kinds, modules => modules.join(", "), current,
+            rule => context! { min_rate => s.rule.min_rate, kinds => rule_kinds, modules => &s.rule.modules },
             values, errors,
         },
     ))
@@ -250,13 +228,9 @@ async fn cohort_page(
     status: Option<&str>,
     team: Option<&str>,
 ) -> AppResult<Template> {
-    let filter = Filter {
-        status: status
-            .filter(|s| STATUSES.contains(s))
-            .map(str::to_owned),
-        team: team.filter(|t| !t.is_empty()).map(str::to_owned),
-    };
-    cohort_view(&ctx, db, &staff, c, filter, None).await
+    let status = status.filter(|s| STATUSES.contains(s));
+    let team = team.filter(|t| !t.is_empty());
+    cohort_view(&ctx, db, &staff, c, (status, team), None).await
 }
 
 #[derive(FromForm)]
@@ -298,7 +272,8 @@ async fn issue(
     match service::issue(db, &staff.0, c, only.as_deref(), lang).await {
         Ok(issued) => {
             let message = match (issued.as_slice(), &only) {
-                ([], _) => ctx.t("cert.flash.issued_none"),
+                ([], Some(_)) => ctx.t("cert.flash.issued_none_one"),
+                ([], None) => ctx.t("cert.flash.issued_none"),
                 ([cert], Some(_)) => tf(
                     ctx.lang,
                     "cert.flash.issued_one",
@@ -433,7 +408,7 @@ async fn save_rule(
         ))),
         Err(AppError::Validation(errors)) => {
             let state = (form.0.values(), form.0.errors(&errors, ctx.lang));
-            let page = cohort_view(&ctx, db, &staff, c, Filter::default(), Some(state)).await?;
+            let page = cohort_view(&ctx, db, &staff, c, (None, None), Some(state)).await?;
             Ok(Either::Right((Status::UnprocessableEntity, page)))
         }
         Err(e) => Err(e),
@@ -479,8 +454,8 @@ async fn certificate_view(
             let label = l
                 .module
                 .clone()
-                .unwrap_or_else(|| capitalise(&ctx.t(&format!("cert.kinds.{}", l.kind.as_str()))));
-            context! { label, module => l.module.is_some(), hours => format_hours(l.hours_centi, ctx.lang) }
+                .unwrap_or_else(|| capitalise(&kind_label(ctx, l.kind)));
+            context! { label, hours => format_hours(l.hours_centi, ctx.lang) }
         })
         .collect();
     let (form, values, errors) = match refused {
@@ -562,11 +537,7 @@ async fn revoke(
     match result {
         Ok(cert) => Ok(Either::Left(Flash::success(
             Redirect::to(format!("/certificates/{id}")),
-            tf(
-                ctx.lang,
-                "cert.flash.revoked",
-                &[("number", cert.number)],
-            ),
+            tf(ctx.lang, "cert.flash.revoked", &[("number", cert.number)]),
         ))),
         Err(AppError::Validation(errors)) => {
             let refused = Refused {

@@ -86,7 +86,12 @@ async fn form(ctx: Ctx, code: Option<&str>) -> Either<Template, rocket::response
     if let Some(code) = code.map(str::trim).filter(|c| !c.is_empty()) {
         let shown = normalise_code(code)
             .map(|c| format_code(&c))
-            .unwrap_or_else(|| code.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').take(40).collect());
+            .unwrap_or_else(|| {
+                code.chars()
+                    .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+                    .take(40)
+                    .collect()
+            });
         return Either::Right(rocket::response::Redirect::to(format!("/verify/{shown}")));
     }
     Either::Left(ctx.render("verify/form", context! {}))
@@ -120,7 +125,9 @@ async fn check(
     let found = service::verify(db, code).await?;
     let answer = match found {
         Some(p) => {
-            let holder = format!("{} {}", p.first_name, p.last_name).trim().to_owned();
+            let holder = format!("{} {}", p.first_name, p.last_name)
+                .trim()
+                .to_owned();
             let cohort = format!("{} – {}", p.programme, p.cohort);
             let revoked = p.revoked_at.is_some();
             if wants.0 {
