@@ -72,6 +72,7 @@ static MESSAGES: LazyLock<HashMap<&'static str, Entry>> = LazyLock::new(|| {
     map.extend(parse_messages(include_str!("messages_schedule.txt")));
     map.extend(parse_messages(include_str!("messages_attendance.txt")));
     map.extend(parse_messages(include_str!("messages_certificates.txt")));
+    map.extend(parse_messages(include_str!("messages_outcomes.txt")));
     map
 });
 
@@ -235,7 +236,9 @@ mod tests {
             "\n",
             include_str!("messages_attendance.txt"),
             "\n",
-            include_str!("messages_certificates.txt")
+            include_str!("messages_certificates.txt"),
+            "\n",
+            include_str!("messages_outcomes.txt")
         );
         let mut seen = std::collections::HashSet::new();
         let mut expecting: Option<(&str, u8)> = None;

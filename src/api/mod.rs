@@ -10,6 +10,7 @@ pub mod gminy;
 pub mod me;
 pub mod openapi;
 pub mod programmes;
+pub mod tasks;
 
 pub use body::{ApiJson, ApiJsonOrDefault};
 
@@ -37,6 +38,7 @@ pub fn routes() -> Vec<Route> {
         activities::routes(),
         attendance::routes(),
         certificates::routes(),
+        tasks::routes(),
     ]
     .concat()
 }

@@ -7,7 +7,7 @@ use utoipa::{Modify, OpenApi};
 
 use super::{
     ErrorBody, ErrorDetailBody, activities, attendance, certificates, enrolments, gminy, me,
-    programmes,
+    programmes, tasks,
 };
 
 #[derive(OpenApi)]
@@ -65,6 +65,11 @@ use super::{
         certificates::reissue,
         certificates::get_rule,
         certificates::put_rule,
+        tasks::list,
+        tasks::create,
+        tasks::get_task,
+        tasks::update,
+        tasks::remove,
     ),
     components(schemas(ErrorBody, ErrorDetailBody, crate::db::gminy::Gmina, me::Me, crate::domain::Role)),
     modifiers(&BearerAuth)

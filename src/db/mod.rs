@@ -14,6 +14,7 @@ pub mod organisations;
 pub mod programmes;
 pub mod reference;
 pub mod settings;
+pub mod tasks;
 pub mod throttle;
 pub mod tokens;
 pub mod users;

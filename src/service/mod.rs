@@ -13,6 +13,7 @@ pub mod import;
 pub mod organisations;
 pub mod privacy;
 pub mod programmes;
+pub mod tasks;
 pub mod tokens;
 pub mod users;
 

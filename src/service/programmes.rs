@@ -107,7 +107,7 @@ pub fn parse_amount(input: &str) -> Result<Option<i64>, &'static str> {
     Ok(Some(whole * 100 + frac))
 }
 
-fn parse_date(input: &str) -> Result<NaiveDate, &'static str> {
+pub(crate) fn parse_date(input: &str) -> Result<NaiveDate, &'static str> {
     let text = input.trim();
     if text.is_empty() {
         return Err("err.required");
@@ -117,7 +117,7 @@ fn parse_date(input: &str) -> Result<NaiveDate, &'static str> {
         .map_err(|_| "err.date_format")
 }
 
-fn required_text(errors: &mut ValidationErrors, field: &str, value: &str, max: usize) -> String {
+pub(crate) fn required_text(errors: &mut ValidationErrors, field: &str, value: &str, max: usize) -> String {
     let value = value.split_whitespace().collect::<Vec<_>>().join(" ");
     if value.is_empty() {
         errors.add(field, "err.required");
