@@ -8,6 +8,7 @@ pub mod fold;
 pub mod gmina;
 pub mod import;
 pub mod participant;
+pub mod report;
 pub mod task;
 pub mod password;
 pub mod role;
