@@ -293,8 +293,15 @@ pub async fn load(db: &Db) -> AppResult<String> {
     let planned = schedule(db, &coordinator).await?;
     attendance(db, &coordinator).await?;
     let certified = certificates(db, &coordinator, &cohort).await?;
+    let funder = users::find_by_email(db, FUNDER)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut tx = db.begin().await?;
+    crate::db::programmes::add_member(&mut tx, programme.id, funder.id).await?;
+    tx.commit().await?;
+    let tasks = tasks(db, &coordinator, &cohort).await?;
     Ok(format!(
-        "Demo academy loaded: programme \"{}\", cohort {} (42 participants in 14 gmina teams, {planned} activities, {certified} certificates).\n\
+        "Demo academy loaded: programme \"{}\", cohort {} (42 participants in 14 gmina teams, {planned} activities, {certified} certificates, {tasks} commissioned tasks).\n\
          Logins (password {PASSWORD}):\n  {COORDINATOR} (coordinator)\n  {TRAINER}, {TRAINER2}, {PARTNER} (trainers)\n  {FUNDER} (funder)\n  {ADMIN} (admin)",
         programme.name, cohort.slug
     ))
@@ -700,3 +707,53 @@ async fn certificates(db: &Db, coordinator: &User, cohort: &Cohort) -> AppResult
     let valid = crate::db::certificates::count_valid(db, cohort.id).await?;
     Ok(usize::try_from(valid).unwrap_or(0))
 }
+
+/// Public tasks the demo's gminas commissioned after the course, as published for WARNiK: 11 new
+/// tasks in 10 gminas (seniors, integration of residents, foreigners, children and youth), plus one
+/// continued task that is not new. Returns how many tasks the cohort holds.
+async fn tasks(db: &Db, coordinator: &User, cohort: &Cohort) -> AppResult<usize> {
+    use crate::service::tasks::{TaskInput, create_in};
+    let existing = crate::db::tasks::for_cohort(db, cohort.id).await?;
+    if !existing.is_empty() {
+        return Ok(existing.len());
+    }
+    for (teryt, title, sphere, mode, amount, on, group, is_new) in TASKS {
+        let contractor = GMINAS
+            .iter()
+            .find(|(t, _, _)| *t == teryt)
+            .map(|(_, _, ngo)| (*ngo).to_owned())
+            .unwrap_or_default();
+        let input = TaskInput {
+            gmina: teryt.into(),
+            title: title.into(),
+            sphere: sphere.into(),
+            mode: mode.into(),
+            contractor,
+            amount: amount.into(),
+            commissioned_on: on.into(),
+            is_new,
+            target_groups: vec![group.into()],
+            ..TaskInput::default()
+        };
+        create_in(db, cohort, &Actor::user(coordinator), Some(coordinator.id), &input).await?;
+    }
+    Ok(TASKS.len())
+}
+
+/// Gmina, title, sphere (art. 4 point), mode, amount (PLN), date, target group, new.
+type DemoTask = (&'static str, &'static str, &'static str, &'static str, &'static str, &'static str, &'static str, bool);
+
+const TASKS: [DemoTask; 12] = [
+    ("3063011", "Leszczyński Klub Seniora – zajęcia aktywizujące", "10", "OKO_WSPARCIE", "38000", "2022-03-15", "seniors", true),
+    ("3063011", "Punkt wsparcia i integracji dla cudzoziemców", "5a", "OKO_POWIERZENIE", "45000", "2022-04-20", "foreigners", true),
+    ("3063011", "Dzienny Dom Seniora – kontynuacja", "10", "OKO_POWIERZENIE", "120000", "2022-01-10", "seniors", false),
+    ("3013043", "Rydzyńskie spotkania sąsiedzkie", "13", "ART19A_MALE_GRANTY", "8500", "2022-05-06", "integration", true),
+    ("3013033", "Wakacje z Osieczną – zajęcia dla dzieci i młodzieży", "15", "ART19A_MALE_GRANTY", "9800", "2022-06-01", "children_youth", true),
+    ("3013052", "Seniorzy w sieci – warsztaty cyfrowe", "10", "ART19A_MALE_GRANTY", "7200", "2022-04-04", "seniors", true),
+    ("3013022", "Klub Seniora w Lipnie", "10", "OKO_WSPARCIE", "24000", "2022-02-28", "seniors", true),
+    ("3013072", "Festyn integracyjny mieszkańców Włoszakowic", "13", "ART19A_MALE_GRANTY", "6500", "2022-07-12", "integration", true),
+    ("3011053", "Lekcje polskiego i integracja rodzin z Ukrainy", "5a", "ART19A_MALE_GRANTY", "9900", "2022-05-23", "foreigners", true),
+    ("3011011", "Młodzieżowa Rada Miasta Kościana – wsparcie działań", "15", "OKO_POWIERZENIE", "30000", "2022-03-30", "children_youth", true),
+    ("3004023", "Sąsiedzka pomoc dla seniorów w Gostyniu", "10", "OKO_WSPARCIE", "18000", "2022-09-05", "seniors", true),
+    ("3022053", "Centrum integracji mieszkańców osiedla Grota-Roweckiego", "13", "OKO_WSPARCIE", "35000", "2022-08-18", "integration", true),
+];
