@@ -12,6 +12,7 @@ fn pages(
     enrolment_id: &str,
     activity_id: &str,
     certificate_id: &str,
+    task_id: &str,
 ) -> Vec<String> {
     [
         "/",
@@ -43,6 +44,8 @@ fn pages(
         "/cohorts/warnik-2021/attendance",
         "/cohorts/warnik-2021/attendance?group=ngo&team=3063011",
         "/cohorts/warnik-2021/certificates",
+        "/cohorts/warnik-2021/tasks",
+        "/cohorts/warnik-2021/tasks/new",
         "/organisations",
         "/organisations/new",
     ]
@@ -56,6 +59,7 @@ fn pages(
         format!("/activities/{activity_id}/attendance"),
         format!("/activities/{activity_id}/attendance?preset=present"),
         format!("/certificates/{certificate_id}"),
+        format!("/tasks/{task_id}/edit"),
     ])
     .collect()
 }
@@ -105,9 +109,10 @@ both_backends! {
         let activity = app.count_text("SELECT CAST(id AS TEXT) FROM activities WHERE kind = 'study_visit' ORDER BY id LIMIT 1").await;
         let certificate = app.count_text("SELECT CAST(id AS TEXT) FROM certificates ORDER BY number LIMIT 1").await;
         let code = app.count_text("SELECT code FROM certificates ORDER BY number LIMIT 1").await;
+        let task = app.count_text("SELECT CAST(id AS TEXT) FROM commissioned_tasks ORDER BY title LIMIT 1").await;
         let mut problems = Vec::new();
         for lang in ["pl", "en"] {
-            for page in pages(&admin.id.to_string(), &enrolment, &activity, &certificate) {
+            for page in pages(&admin.id.to_string(), &enrolment, &activity, &certificate, &task) {
                 let sep = if page.contains('?') { '&' } else { '?' };
                 let (status, html) = browser.get(&format!("{page}{sep}lang={lang}")).await;
                 if status != Status::Ok {

@@ -136,7 +136,12 @@ async fn validate(db: &Db, input: &TaskInput) -> AppResult<TaskFields> {
     })
 }
 
-fn change(action: &'static str, id: Id, before: Option<&TaskRow>, after: Option<&TaskFields>) -> Change<'static> {
+fn change(
+    action: &'static str,
+    id: Id,
+    before: Option<&TaskRow>,
+    after: Option<&TaskFields>,
+) -> Change<'static> {
     Change {
         action,
         entity: "commissioned_task",
@@ -147,7 +152,12 @@ fn change(action: &'static str, id: Id, before: Option<&TaskRow>, after: Option<
 }
 
 /// Records a task in the cohort.
-pub async fn create(db: &Db, user: &User, cohort_key: &str, input: &TaskInput) -> AppResult<TaskRow> {
+pub async fn create(
+    db: &Db,
+    user: &User,
+    cohort_key: &str,
+    input: &TaskInput,
+) -> AppResult<TaskRow> {
     let cohort = cohort_for(db, user, cohort_key).await?;
     create_in(db, &cohort, &Actor::user(user), Some(user.id), input).await
 }
@@ -164,7 +174,12 @@ pub async fn create_in(
     let id = Id::new();
     let mut tx = db.begin().await?;
     store::insert(&mut tx, id, cohort.id, &fields, by, now()).await?;
-    audit::record(&mut tx, actor, change("task.create", id, None, Some(&fields))).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        change("task.create", id, None, Some(&fields)),
+    )
+    .await?;
     tx.commit().await?;
     store::find(db, id).await?.ok_or(AppError::NotFound)
 }

@@ -19,6 +19,7 @@ pub mod programmes;
 pub mod schedule;
 pub mod security;
 pub mod session;
+pub mod tasks;
 pub mod templating;
 pub mod verify;
 
@@ -46,6 +47,7 @@ pub fn routes() -> Vec<Route> {
         schedule::routes(),
         attendance::routes(),
         certificates::routes(),
+        tasks::routes(),
         verify::routes(),
     ]
     .concat()
