@@ -8,10 +8,11 @@ pub mod fold;
 pub mod gmina;
 pub mod import;
 pub mod participant;
-pub mod report;
-pub mod task;
 pub mod password;
+pub mod report;
+pub mod tally;
 pub mod role;
+pub mod task;
 pub mod terc;
 pub mod token;
 

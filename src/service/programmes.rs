@@ -117,7 +117,12 @@ pub(crate) fn parse_date(input: &str) -> Result<NaiveDate, &'static str> {
         .map_err(|_| "err.date_format")
 }
 
-pub(crate) fn required_text(errors: &mut ValidationErrors, field: &str, value: &str, max: usize) -> String {
+pub(crate) fn required_text(
+    errors: &mut ValidationErrors,
+    field: &str,
+    value: &str,
+    max: usize,
+) -> String {
     let value = value.split_whitespace().collect::<Vec<_>>().join(" ");
     if value.is_empty() {
         errors.add(field, "err.required");
