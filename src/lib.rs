@@ -12,6 +12,7 @@ pub mod error;
 pub mod i18n;
 pub mod output;
 pub mod service;
+pub mod synth;
 pub mod web;
 
 use rocket::figment::Figment;
