@@ -46,6 +46,7 @@ fn pages(
         "/cohorts/warnik-2021/certificates",
         "/cohorts/warnik-2021/tasks",
         "/cohorts/warnik-2021/tasks/new",
+        "/programmes/warnik/indicators",
         "/organisations",
         "/organisations/new",
     ]
