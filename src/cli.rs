@@ -1,4 +1,5 @@
-//! The command line (CONTRACT.md): `serve` (default), `migrate`, `user`, `token`, `gminy load`.
+//! The command line (CONTRACT.md): `serve` (default), `migrate`, `user`, `token`, `gminy load`,
+//! `import`, `certificates`, `report`, `demo`.
 //! Exit codes: 0 success, 1 failure with a message on stderr, 2 bad usage.
 
 use std::path::PathBuf;
@@ -70,6 +71,30 @@ enum Command {
         /// Language of newly issued certificates
         #[arg(long, default_value = "pl", value_parser = ["pl", "en"])]
         lang: String,
+    },
+    /// Write the results report of a cohort or of a whole programme (exact numbers, as
+    /// coordinators see them)
+    #[command(group(clap::ArgGroup::new("scope").required(true).args(["cohort", "programme"])))]
+    Report {
+        /// Cohort id or slug
+        #[arg(long)]
+        cohort: Option<String>,
+        /// Programme id or slug (all its cohorts)
+        #[arg(long)]
+        programme: Option<String>,
+        #[arg(long, value_parser = ["json", "csv", "xlsx", "pdf"])]
+        format: String,
+        #[arg(long, default_value = "pl", value_parser = ["pl", "en"])]
+        lang: String,
+        /// The file to write
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Generate the synthetic programme `synth` for benchmarks (use a scratch database)
+    Synth {
+        /// small, or national (every gmina, 300 cohorts, 30,000 people, 600,000 marks)
+        #[arg(long, default_value = "national", value_parser = ["small", "national"])]
+        scale: String,
     },
     /// Load the demo academy (WARNiK 2021–2022; idempotent), print its logins, then serve
     Demo {
@@ -243,6 +268,12 @@ async fn dispatch(command: Command, figment: rocket::figment::Figment) -> anyhow
             println!("{report}");
             Ok(())
         }
+        Command::Synth { scale } => {
+            let scale = crate::synth::Scale::parse(&scale).unwrap_or(crate::synth::Scale::NATIONAL);
+            let report = crate::synth::generate(&db, scale).await.map_err(explain)?;
+            println!("{report}");
+            Ok(())
+        }
         Command::Certificates { cohort, out, lang } => {
             certificates(&db, &config, &cohort, &out, &lang).await
         }
@@ -251,6 +282,13 @@ async fn dispatch(command: Command, figment: rocket::figment::Figment) -> anyhow
             dry_run,
             file,
         }) => import_participants(&db, &cohort, dry_run, &file).await,
+        Command::Report {
+            cohort,
+            programme,
+            format,
+            lang,
+            out,
+        } => report(&db, cohort, programme, &format, &lang, &out).await,
     };
     db.close().await;
     result
@@ -489,6 +527,48 @@ async fn certificates(
         "{slug}: {} newly issued, {count} valid certificates written to {}",
         issued.len(),
         out.display()
+    );
+    Ok(())
+}
+
+async fn report(
+    db: &Db,
+    cohort: Option<String>,
+    programme: Option<String>,
+    format: &str,
+    lang: &str,
+    out: &std::path::Path,
+) -> anyhow::Result<()> {
+    use crate::service::programmes::{find_cohort, find_programme};
+    use crate::service::reports::{Facing, cohort_of, programme_of};
+    let report = match (cohort, programme) {
+        (Some(key), _) => match find_cohort(db, &key).await.map_err(explain)? {
+            Some(c) => cohort_of(db, &c, Facing::Staff).await,
+            None => anyhow::bail!("no cohort with id or slug {key}"),
+        },
+        (None, Some(key)) => match find_programme(db, &key).await.map_err(explain)? {
+            Some(p) => programme_of(db, &p, Facing::Staff).await,
+            None => anyhow::bail!("no programme with id or slug {key}"),
+        },
+        (None, None) => anyhow::bail!("give --cohort or --programme"),
+    }
+    .map_err(explain)?;
+    let lang = Lang::parse(lang).unwrap_or_default();
+    let bytes = match format {
+        "json" => serde_json::to_vec_pretty(&report)?,
+        "csv" => crate::output::report::csv(&report, lang)?,
+        "xlsx" => crate::output::report::xlsx(&report, lang)?,
+        "pdf" => crate::output::report::pdf(&report, lang)?,
+        other => anyhow::bail!("unknown format {other}: json, csv, xlsx or pdf"),
+    };
+    std::fs::write(out, &bytes)
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", out.display()))?;
+    println!(
+        "{} report of {} written to {} ({} bytes)",
+        format,
+        report.scope.slug,
+        out.display(),
+        bytes.len()
     );
     Ok(())
 }

@@ -73,6 +73,8 @@ static MESSAGES: LazyLock<HashMap<&'static str, Entry>> = LazyLock::new(|| {
     map.extend(parse_messages(include_str!("messages_attendance.txt")));
     map.extend(parse_messages(include_str!("messages_certificates.txt")));
     map.extend(parse_messages(include_str!("messages_outcomes.txt")));
+    map.extend(parse_messages(include_str!("messages_surveys.txt")));
+    map.extend(parse_messages(include_str!("messages_reports.txt")));
     map
 });
 
@@ -238,7 +240,11 @@ mod tests {
             "\n",
             include_str!("messages_certificates.txt"),
             "\n",
-            include_str!("messages_outcomes.txt")
+            include_str!("messages_outcomes.txt"),
+            "\n",
+            include_str!("messages_surveys.txt"),
+            "\n",
+            include_str!("messages_reports.txt")
         );
         let mut seen = std::collections::HashSet::new();
         let mut expecting: Option<(&str, u8)> = None;

@@ -54,6 +54,7 @@ pub fn rocket(figment: Figment, db: Db) -> anyhow::Result<Rocket<Build>> {
         .manage(db)
         .manage(config)
         .manage(web::verify::VerifyLimiter::default())
+        .manage(web::survey_links::SurveyLimiter::default())
         .attach(Template::custom(|engines| {
             web::templating::register(&mut engines.minijinja)
         }))

@@ -34,6 +34,8 @@ const EVERYONE: &[Role] = &[Role::Admin, Role::Coordinator, Role::Trainer, Role:
 /// Who works with activities: staff, and trainers for the activities they train.
 const ACTIVITY: &[Role] = &[Role::Admin, Role::Coordinator, Role::Trainer];
 const TRAINER: &[Role] = &[Role::Trainer];
+/// Who reads results reports: staff, and funders of the programme.
+const REPORT_READERS: &[Role] = &[Role::Admin, Role::Coordinator, Role::Funder];
 
 fn decisions() -> BTreeMap<&'static str, Access> {
     BTreeMap::from([
@@ -200,6 +202,38 @@ fn decisions() -> BTreeMap<&'static str, Access> {
         ("GET /indicators/<id>/edit", Roles(STAFF)),
         ("POST /indicators/<id>", Roles(STAFF)),
         ("POST /indicators/<id>/delete", Roles(STAFF)),
+        ("GET /cohorts/<c>/survey", Roles(STAFF)),
+        ("POST /cohorts/<c>/survey/items", Roles(STAFF)),
+        ("POST /cohorts/<c>/survey/links", Roles(STAFF)),
+        ("POST /survey-items/<id>", Roles(STAFF)),
+        ("POST /survey-items/<id>/remove", Roles(STAFF)),
+        ("POST /survey-items/<id>/move", Roles(STAFF)),
+        ("GET /enrolments/<e>/survey/<phase>", Roles(STAFF)),
+        ("POST /enrolments/<e>/survey/<phase>", Roles(STAFF)),
+        ("POST /enrolments/<e>/survey/<phase>/link", Roles(STAFF)),
+        ("GET /survey/<token>", Public),
+        ("POST /survey/<token>", Public),
+        ("GET /survey/thanks", Public),
+        ("GET /api/v1/cohorts/<c>/survey/items", Api(STAFF)),
+        ("POST /api/v1/cohorts/<c>/survey/items", Api(STAFF)),
+        ("PUT /api/v1/survey-items/<id>", Api(STAFF)),
+        ("DELETE /api/v1/survey-items/<id>", Api(STAFF)),
+        ("GET /api/v1/enrolments/<e>/survey/<phase>", Api(STAFF)),
+        ("PUT /api/v1/enrolments/<e>/survey/<phase>", Api(STAFF)),
+        ("POST /api/v1/cohorts/<c>/survey/links", Api(STAFF)),
+        ("GET /api/v1/cohorts/<c>/survey/results", Api(STAFF)),
+        ("GET /cohorts/<c>/report", Roles(REPORT_READERS)),
+        ("GET /cohorts/<c>/report.csv", Roles(REPORT_READERS)),
+        ("GET /cohorts/<c>/report.xlsx", Roles(REPORT_READERS)),
+        ("GET /cohorts/<c>/report.pdf", Roles(REPORT_READERS)),
+        ("GET /cohorts/<c>/report.json", Roles(REPORT_READERS)),
+        ("GET /programmes/<p>/report", Roles(REPORT_READERS)),
+        ("GET /programmes/<p>/report.csv", Roles(REPORT_READERS)),
+        ("GET /programmes/<p>/report.xlsx", Roles(REPORT_READERS)),
+        ("GET /programmes/<p>/report.pdf", Roles(REPORT_READERS)),
+        ("GET /programmes/<p>/report.json", Roles(REPORT_READERS)),
+        ("GET /api/v1/cohorts/<c>/report", Api(REPORT_READERS)),
+        ("GET /api/v1/programmes/<p>/report", Api(REPORT_READERS)),
         ("GET /verify", Public),
         ("GET /verify/<code>", Public),
     ])
@@ -222,6 +256,7 @@ fn fill(path: &str, own_id: &str) -> String {
             "<teryt>" => "3026043".to_owned(),
             "<file>" => "cal_unknown.ics".to_owned(),
             "<code>" => "ZZZZ-ZZZZ-ZZZZ-ZZZZ".to_owned(),
+            "<phase>" => "pre".to_owned(),
             "<path..>" => "css/app.css".to_owned(),
             s if s.starts_with('<') => {
                 panic!("add a value for the segment {s} in access.rs fill()")

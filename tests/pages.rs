@@ -47,6 +47,7 @@ fn pages(
         "/cohorts/warnik-2021/tasks",
         "/cohorts/warnik-2021/tasks/new",
         "/programmes/warnik/indicators",
+        "/cohorts/warnik-2021/survey",
         "/organisations",
         "/organisations/new",
     ]

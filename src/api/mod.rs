@@ -7,9 +7,12 @@ pub mod body;
 pub mod certificates;
 pub mod enrolments;
 pub mod gminy;
+pub mod indicators;
 pub mod me;
 pub mod openapi;
 pub mod programmes;
+pub mod reports;
+pub mod surveys;
 pub mod tasks;
 
 pub use body::{ApiJson, ApiJsonOrDefault};
@@ -39,6 +42,9 @@ pub fn routes() -> Vec<Route> {
         attendance::routes(),
         certificates::routes(),
         tasks::routes(),
+        surveys::routes(),
+        indicators::routes(),
+        reports::routes(),
     ]
     .concat()
 }
@@ -110,6 +116,12 @@ macro_rules! api_role_guard {
 api_role_guard!(
     /// An API user who runs programmes (admin or coordinator).
     ApiStaff: Role::Admin, Role::Coordinator
+);
+
+api_role_guard!(
+    /// An API user who may read results reports: staff, or a funder (of their programmes only).
+    /// Every route with personal data keeps funders out (403).
+    ApiReader: Role::Admin, Role::Coordinator, Role::Funder
 );
 
 api_role_guard!(

@@ -6,8 +6,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    ErrorBody, ErrorDetailBody, activities, attendance, certificates, enrolments, gminy, me,
-    programmes, tasks,
+    ErrorBody, ErrorDetailBody, activities, attendance, certificates, enrolments, gminy,
+    indicators, me, programmes, reports, surveys, tasks,
 };
 
 #[derive(OpenApi)]
@@ -70,6 +70,20 @@ use super::{
         tasks::get_task,
         tasks::update,
         tasks::remove,
+        surveys::list_items,
+        surveys::add_item,
+        surveys::update_item,
+        surveys::remove_item,
+        surveys::get_answers,
+        surveys::put_answers,
+        surveys::create_links,
+        surveys::results,
+        indicators::list,
+        indicators::create,
+        indicators::update,
+        indicators::remove,
+        reports::cohort_report,
+        reports::programme_report,
     ),
     components(schemas(ErrorBody, ErrorDetailBody, crate::db::gminy::Gmina, me::Me, crate::domain::Role)),
     modifiers(&BearerAuth)

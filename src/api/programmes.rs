@@ -60,6 +60,8 @@ pub struct ProgrammeOut {
     /// The acknowledgement funders require on documents.
     pub acknowledgement: String,
     pub archived: bool,
+    /// Counts about at-risk participants below this are shown to funders as `"<N"` (default 3).
+    pub small_cell_threshold: i32,
 }
 
 impl From<Programme> for ProgrammeOut {
@@ -76,6 +78,7 @@ impl From<Programme> for ProgrammeOut {
             partners: p.partners,
             acknowledgement: p.acknowledgement,
             archived: p.archived,
+            small_cell_threshold: p.small_cell_threshold,
         }
     }
 }
@@ -99,6 +102,9 @@ pub struct ProgrammeBody {
     pub partners: String,
     pub acknowledgement: String,
     pub archived: bool,
+    /// 1–50; unchanged (3 for a new programme) when left out.
+    #[schema(example = 3)]
+    pub small_cell_threshold: Option<i64>,
 }
 
 impl From<ProgrammeBody> for ProgrammeInput {
@@ -138,7 +144,11 @@ pub async fn create_programme(
     user: ApiStaff,
     body: ApiJson<ProgrammeBody>,
 ) -> AppResult<(Status, Json<ProgrammeOut>)> {
-    let p = service::create(db, &user.0, &body.0.into()).await?;
+    let threshold = threshold_of(&body.0)?;
+    let mut p = service::create(db, &user.0, &body.0.into()).await?;
+    if let Some(threshold) = threshold {
+        p = service::set_small_cell_threshold(db, &user.0, &p.id.to_string(), threshold).await?;
+    }
     Ok((Status::Created, Json(p.into())))
 }
 
@@ -164,11 +174,20 @@ pub async fn update_programme(
     p: &str,
     body: ApiJson<ProgrammeBody>,
 ) -> AppResult<Json<ProgrammeOut>> {
-    Ok(Json(
-        service::update(db, &user.0, p, &body.0.into())
-            .await?
-            .into(),
-    ))
+    let threshold = threshold_of(&body.0)?;
+    let mut programme = service::update(db, &user.0, p, &body.0.into()).await?;
+    if let Some(threshold) = threshold {
+        let key = programme.id.to_string();
+        programme = service::set_small_cell_threshold(db, &user.0, &key, threshold).await?;
+    }
+    Ok(Json(programme.into()))
+}
+
+/// The small-cell threshold asked for, checked before anything is saved.
+fn threshold_of(body: &ProgrammeBody) -> AppResult<Option<i32>> {
+    body.small_cell_threshold
+        .map(service::check_small_cell_threshold)
+        .transpose()
 }
 
 #[derive(Serialize, utoipa::ToSchema)]

@@ -23,6 +23,8 @@ pub struct Programme {
     pub archived: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Counts about at-risk participants below this are shown to funders as "<N".
+    pub small_cell_threshold: i32,
 }
 
 /// The editable fields of a programme, already validated.
@@ -69,7 +71,8 @@ macro_rules! select_programmes {
     ($rest:literal) => {
         concat!(
             "SELECT id, slug, name, funder, grant_amount_minor, grant_currency, starts_on, ends_on, \
-             partners, acknowledgement, archived, created_at, updated_at FROM programmes ",
+             partners, acknowledgement, archived, created_at, updated_at, small_cell_threshold \
+             FROM programmes ",
             $rest
         )
     };
@@ -224,6 +227,21 @@ pub async fn update(tx: &mut Tx, id: Id, f: &ProgrammeFields) -> sqlx::Result<()
         .bind(&f.partners)
         .bind(&f.acknowledgement)
         .bind(f.archived)
+        .bind(now())
+        .execute(&mut *conn)
+        .await
+        .map(|_| ())
+    })
+}
+
+/// Sets the threshold below which funder-facing counts about at-risk participants are hidden.
+pub async fn set_small_cell_threshold(tx: &mut Tx, id: Id, threshold: i32) -> sqlx::Result<()> {
+    on_tx!(tx, |conn| {
+        sqlx::query(
+            "UPDATE programmes SET small_cell_threshold = $2, updated_at = $3 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(threshold)
         .bind(now())
         .execute(&mut *conn)
         .await

@@ -95,7 +95,11 @@ impl Face {
     pub fn wrap(&self, text: &str, size: f32, max: f32) -> Vec<String> {
         let mut lines = Vec::new();
         let mut line = String::new();
-        for word in text.split_whitespace() {
+        // A no-break space (in "84 393,00 zł") keeps its neighbours on one line.
+        for word in text
+            .split(|c: char| c.is_whitespace() && c != '\u{a0}')
+            .filter(|w| !w.is_empty())
+        {
             let candidate = if line.is_empty() {
                 word.to_owned()
             } else {

@@ -1,5 +1,5 @@
 //! Files the application writes: CSV for Excel, XLSX, iCalendar and PDF (attendance lists,
-//! certificates).
+//! certificates, the results report).
 
 pub(crate) mod canvas;
 pub mod certificate;
@@ -9,4 +9,5 @@ pub mod ical;
 pub mod pdf;
 #[cfg(test)]
 mod qr_decode;
+pub mod report;
 pub mod xlsx;

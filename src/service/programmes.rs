@@ -336,13 +336,14 @@ async fn admit(db: &Db, user: &User, programme_id: Id) -> AppResult<()> {
     }
 }
 
-/// Adds a coordinator to a programme (admins, or a coordinator already in it).
+/// Adds a member to a programme (admins, or a coordinator already in it): a coordinator, who then
+/// runs it, or a funder, who then reads its reports (and nothing with personal data).
 pub async fn add_member(db: &Db, user: &User, key: &str, email: &str) -> AppResult<()> {
     let programme = programme_for(db, user, key).await?;
     let Some(member) = users::find_by_email(db, &email.trim().to_lowercase()).await? else {
         return Err(invalid("email", "err.user_unknown"));
     };
-    if !matches!(member.role, Role::Coordinator) || !member.active {
+    if !matches!(member.role, Role::Coordinator | Role::Funder) || !member.active {
         return Err(invalid("email", "err.member_role"));
     }
     let mut tx = db.begin().await?;
@@ -358,6 +359,51 @@ pub async fn add_member(db: &Db, user: &User, key: &str, email: &str) -> AppResu
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// Largest small-cell threshold accepted (a larger one would hide nearly everything).
+pub const MAX_SMALL_CELL_THRESHOLD: i32 = 50;
+
+/// A small-cell threshold between 1 and `MAX_SMALL_CELL_THRESHOLD`, else a 422 naming the field.
+pub fn check_small_cell_threshold(threshold: i64) -> AppResult<i32> {
+    i32::try_from(threshold)
+        .ok()
+        .filter(|t| (1..=MAX_SMALL_CELL_THRESHOLD).contains(t))
+        .ok_or_else(|| {
+            invalid(
+                "small_cell_threshold",
+                crate::i18n::Msg::new("report.err.threshold").arg("max", MAX_SMALL_CELL_THRESHOLD),
+            )
+        })
+}
+
+/// Sets the threshold below which funder-facing counts about at-risk participants show as "<N"
+/// (audited). 1 hides nothing.
+pub async fn set_small_cell_threshold(
+    db: &Db,
+    user: &User,
+    key: &str,
+    threshold: i32,
+) -> AppResult<Programme> {
+    let threshold = check_small_cell_threshold(i64::from(threshold))?;
+    let programme = programme_for(db, user, key).await?;
+    if threshold == programme.small_cell_threshold {
+        return Ok(programme);
+    }
+    let mut tx = db.begin().await?;
+    programmes::set_small_cell_threshold(&mut tx, programme.id, threshold).await?;
+    let change = Change {
+        action: "programme.small_cell_threshold",
+        entity: "programme",
+        entity_id: Some(programme.id.to_string()),
+        before: Some(json!({ "small_cell_threshold": programme.small_cell_threshold })),
+        after: Some(json!({ "small_cell_threshold": threshold })),
+    };
+    audit::record(&mut tx, &Actor::user(user), change).await?;
+    tx.commit().await?;
+    programmes::find(db, programme.id)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 pub async fn remove_member(db: &Db, user: &User, key: &str, member_id: Id) -> AppResult<()> {

@@ -9,6 +9,9 @@ use rocket_dyn_templates::Template;
 use super::Ctx;
 use super::session::CurrentUser;
 use crate::db::Db;
+use crate::db::programmes as db_programmes;
+use crate::db::users::User;
+use crate::domain::Role;
 use crate::error::AppResult;
 use crate::service::programmes;
 
@@ -27,7 +30,35 @@ async fn home(ctx: Ctx, db: &State<Db>, user: CurrentUser) -> AppResult<Template
     } else {
         Vec::new()
     };
-    Ok(ctx.render("home", context! { role => user.0.role.as_str(), cohorts }))
+    let reports = if user.0.role == Role::Funder {
+        funder_reports(db, &user.0).await?
+    } else {
+        Vec::new()
+    };
+    Ok(ctx.render(
+        "home",
+        context! { role => user.0.role.as_str(), cohorts, reports },
+    ))
+}
+
+/// A funder's way in: the programmes they are attached to, each with its cohorts' reports.
+async fn funder_reports(db: &Db, user: &User) -> AppResult<Vec<minijinja::Value>> {
+    let programmes = db_programmes::list_visible(db, user.id, false).await?;
+    let cohorts = db_programmes::cohorts_visible(db, user.id, false).await?;
+    Ok(programmes
+        .iter()
+        .map(|p| {
+            let cohorts: Vec<minijinja::Value> = cohorts
+                .iter()
+                .filter(|c| c.programme_id == p.id)
+                .map(|c| context! { slug => &c.slug, name => &c.name, starts_on => c.starts_on, ends_on => c.ends_on })
+                .collect();
+            context! {
+                slug => &p.slug, name => &p.name, starts_on => p.starts_on, ends_on => p.ends_on,
+                cohorts,
+            }
+        })
+        .collect())
 }
 
 /// `{"status":"ok","database":"sqlite"|"postgres"}`, or 503 when the database does not answer.

@@ -12,13 +12,17 @@ pub mod csrf;
 pub mod errors;
 pub mod gminy;
 pub mod home;
+pub mod indicators;
 pub mod options;
 pub mod organisations;
 pub mod participants;
 pub mod programmes;
+pub mod reports;
 pub mod schedule;
 pub mod security;
 pub mod session;
+pub mod survey_links;
+pub mod surveys;
 pub mod tasks;
 pub mod templating;
 pub mod verify;
@@ -47,7 +51,11 @@ pub fn routes() -> Vec<Route> {
         schedule::routes(),
         attendance::routes(),
         certificates::routes(),
+        reports::routes(),
         tasks::routes(),
+        surveys::routes(),
+        survey_links::routes(),
+        indicators::routes(),
         verify::routes(),
     ]
     .concat()

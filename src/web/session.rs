@@ -123,3 +123,9 @@ role_guard!(
     /// A trainer: sees and runs their own activities.
     TrainerUser: Role::Trainer
 );
+
+role_guard!(
+    /// Who may read results reports: admins, coordinators and funders (the report service
+    /// admits only members of the programme).
+    ReportUser: Role::Admin, Role::Coordinator, Role::Funder
+);

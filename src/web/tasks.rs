@@ -35,7 +35,7 @@ pub fn money(grosze: i64, lang: Lang) -> String {
     let digits = whole.to_string();
     let mut grouped = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push(if lang == Lang::Pl { '\u{a0}' } else { ',' });
         }
         grouped.push(c);
