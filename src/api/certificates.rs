@@ -44,7 +44,7 @@ pub struct CertificateOut {
     pub id: Id,
     /// `WARNIK/2022/017`.
     pub number: String,
-    /// The public verification code, `XXXX-XXXX-XXXX-XXXX`.
+    /// The public verification code: four groups of four, e.g. `7K3M-Q9XD-2HFB-TR4W`.
     pub code: String,
     pub holder: String,
     pub revoked: bool,

@@ -176,6 +176,8 @@ pub struct Row {
     pub attended: i64,
     pub planned: i64,
     pub standing: Standing,
+    /// What a certificate issued now would list as attended.
+    lines: Vec<Line>,
 }
 
 pub struct Overview {
@@ -183,7 +185,6 @@ pub struct Overview {
     pub settings: Settings,
     pub rows: Vec<Row>,
     pub certificates: Vec<Certificate>,
-    attendance: CohortAttendance,
 }
 
 impl Overview {
@@ -288,6 +289,7 @@ pub async fn overview_of(db: &Db, cohort: Cohort) -> AppResult<Overview> {
                 attended: a.map(|a| a.facts.attended).unwrap_or(0),
                 planned: a.map(|a| a.facts.planned).unwrap_or(0),
                 standing,
+                lines: a.map(|a| a.lines.clone()).unwrap_or_default(),
             }
         })
         .collect();
@@ -296,7 +298,6 @@ pub async fn overview_of(db: &Db, cohort: Cohort) -> AppResult<Overview> {
         settings,
         rows,
         certificates,
-        attendance: data,
     })
 }
 
@@ -398,7 +399,6 @@ pub async fn issue_in(
     let programme = programmes_db::find(db, overview.cohort.programme_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let attended = attended_by_enrolment(&overview.attendance);
     let chosen: Vec<&Row> = overview
         .eligible()
         .filter(|r| only.is_none_or(|ids| ids.contains(&r.enrolment.id)))
@@ -422,7 +422,6 @@ pub async fn issue_in(
         .filter(|r| !held.contains(&r.enrolment.id))
     {
         let e = &row.enrolment;
-        let a = attended.get(&e.id);
         let content = Content {
             gmina: e.gmina_name.clone(),
             programme: programme.name.clone(),
@@ -430,7 +429,7 @@ pub async fn issue_in(
             starts_on: overview.cohort.starts_on,
             ends_on: overview.cohort.ends_on,
             hours_centi: row.attended,
-            lines: a.map(|a| a.lines.clone()).unwrap_or_default(),
+            lines: row.lines.clone(),
             organiser: s.organiser.clone(),
             signatory: s.signatory.clone(),
             signatory_role: s.signatory_role.clone(),
