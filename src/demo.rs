@@ -300,8 +300,10 @@ pub async fn load(db: &Db) -> AppResult<String> {
     crate::db::programmes::add_member(&mut tx, programme.id, funder.id).await?;
     tx.commit().await?;
     let tasks = tasks(db, &coordinator, &cohort).await?;
+    let surveyed = surveys(db, &coordinator, &cohort).await?;
+    indicators(db, &coordinator).await?;
     Ok(format!(
-        "Demo academy loaded: programme \"{}\", cohort {} (42 participants in 14 gmina teams, {planned} activities, {certified} certificates, {tasks} commissioned tasks).\n\
+        "Demo academy loaded: programme \"{}\", cohort {} (42 participants in 14 gmina teams, {planned} activities, {certified} certificates, {tasks} commissioned tasks, competence surveys of {surveyed} people before and after).\n\
          Logins (password {PASSWORD}):\n  {COORDINATOR} (coordinator)\n  {TRAINER}, {TRAINER2}, {PARTNER} (trainers)\n  {FUNDER} (funder)\n  {ADMIN} (admin)",
         programme.name, cohort.slug
     ))
@@ -745,6 +747,209 @@ async fn tasks(db: &Db, coordinator: &User, cohort: &Cohort) -> AppResult<usize>
         .await?;
     }
     Ok(TASKS.len())
+}
+
+/// The competence questionnaire: three items for everyone and one for each group, on what the
+/// published results say the groups gained (participation, cooperation, commissioning, a sense of
+/// influence and self-advocacy).
+const SURVEY: [(&str, &str); 6] = [
+    (
+        "Wiem, jak mieszkańcy mogą wpływać na decyzje gminy (konsultacje, inicjatywa lokalna, budżet obywatelski).",
+        "",
+    ),
+    (
+        "Potrafię współpracować przy wspólnym zadaniu z urzędem, organizacją pozarządową i mieszkańcami.",
+        "",
+    ),
+    (
+        "Wiem, w jakich trybach gmina może zlecić zadanie publiczne organizacji pozarządowej.",
+        "",
+    ),
+    (
+        "Potrafię przygotować ogłoszenie otwartego konkursu ofert albo zlecenie w trybie „małych grantów”.",
+        "official",
+    ),
+    (
+        "Potrafię przygotować ofertę realizacji zadania publicznego i uzasadnić potrzebę jego zlecenia.",
+        "ngo",
+    ),
+    (
+        "Czuję, że mam wpływ na sprawy mojej gminy, i wiem, jak zabrać głos we własnej sprawie.",
+        "at_risk",
+    ),
+];
+
+/// The questionnaire and everyone's answers before the course (spring 2021) and after it (autumn
+/// 2022): every participant answered before, all but three after; most improved by a point or
+/// two, some stayed where they were. Returns how many people answered both times.
+async fn surveys(db: &Db, coordinator: &User, cohort: &Cohort) -> AppResult<usize> {
+    use crate::domain::survey::{Phase, SCALE};
+    use crate::service::surveys::{ItemInput, add_item_in, items_for, record_answers};
+    let actor = Actor::user(coordinator);
+    if crate::db::surveys::items(db, cohort.id).await?.is_empty() {
+        for (text, group) in SURVEY {
+            let input = ItemInput {
+                text: text.into(),
+                groups: [group]
+                    .iter()
+                    .filter(|g| !g.is_empty())
+                    .map(|g| g.to_string())
+                    .collect(),
+            };
+            add_item_in(db, &actor, cohort, &input).await?;
+        }
+    } else {
+        let change = crate::service::surveys::competence(db, cohort.id).await?;
+        return Ok(change.overall.people);
+    }
+    let items = crate::service::surveys::items(db, coordinator, &cohort.slug)
+        .await?
+        .1;
+    let people = crate::db::enrolments::list_for_cohort(db, cohort.id).await?;
+    let mut both = 0;
+    for (p, person) in people.iter().enumerate() {
+        let asked = items_for(&items, person.grp);
+        // where people start: at-risk people lowest, and a spread around that
+        let base = match person.grp {
+            crate::domain::participant::Group::AtRisk => 2,
+            _ => 3,
+        };
+        let pre: Vec<(crate::db::Id, i32)> = asked
+            .iter()
+            .enumerate()
+            .map(|(i, item)| {
+                let spread = match roll(p, i, 1) {
+                    0..30 => -1,
+                    30..75 => 0,
+                    _ => 1,
+                };
+                (item.id, (base + spread).clamp(*SCALE.start(), *SCALE.end()))
+            })
+            .collect();
+        record_answers(
+            db,
+            &actor,
+            Some(coordinator.id),
+            person.id,
+            Phase::Pre,
+            &pre,
+        )
+        .await?;
+        if p % 14 == 5 {
+            continue; // three people did not answer after the course
+        }
+        let post: Vec<(crate::db::Id, i32)> = pre
+            .iter()
+            .enumerate()
+            .map(|(i, (item, before))| {
+                let gain = match roll(p, i, 2) {
+                    0..20 => 0,
+                    20..65 => 1,
+                    65..92 => 2,
+                    _ => -1,
+                };
+                (*item, (before + gain).clamp(*SCALE.start(), *SCALE.end()))
+            })
+            .collect();
+        record_answers(
+            db,
+            &actor,
+            Some(coordinator.id),
+            person.id,
+            Phase::Post,
+            &post,
+        )
+        .await?;
+        both += 1;
+    }
+    Ok(both)
+}
+
+/// A number from 0 to 99 that looks random but is the same on every load.
+fn roll(person: usize, item: usize, salt: usize) -> usize {
+    let x = (person as u64 + 1).wrapping_mul(2_654_435_761)
+        ^ (item as u64 + 1).wrapping_mul(40_503)
+        ^ (salt as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    ((x ^ (x >> 29)).wrapping_mul(0xBF58_476D_1CE4_E5B9) >> 32) as usize % 100
+}
+
+/// The programme's indicators, as its grant agreement would set them.
+async fn indicators(db: &Db, coordinator: &User) -> AppResult<()> {
+    use crate::service::indicators::{IndicatorInput, create};
+    if !crate::db::indicators::for_programme(
+        db,
+        programmes::find_programme(db, PROGRAMME)
+            .await?
+            .ok_or(AppError::NotFound)?
+            .id,
+    )
+    .await?
+    .is_empty()
+    {
+        return Ok(());
+    }
+    let list = [
+        (
+            "Uczestnicy i uczestniczki akademii w trzyosobowych zespołach gminnych",
+            "osoby",
+            "0",
+            "42",
+            "participants",
+            "",
+        ),
+        (
+            "Gminy z pełnym zespołem (urzędnik, NGO, ONW)",
+            "gminy",
+            "0",
+            "14",
+            "complete_teams",
+            "",
+        ),
+        (
+            "Gminy, które zleciły organizacjom nowe zadania publiczne",
+            "gminy",
+            "0",
+            "10",
+            "gminas_commissioning",
+            "",
+        ),
+        (
+            "Nowe zadania publiczne zlecone organizacjom pozarządowym",
+            "zadania",
+            "0",
+            "10",
+            "new_tasks",
+            "",
+        ),
+        (
+            "Osoby z poprawą samooceny kompetencji",
+            "%",
+            "",
+            "70",
+            "competence_improved",
+            "",
+        ),
+        (
+            "Instruktaż włączania osób narażonych na wykluczenie w działania rzecznicze",
+            "dokument",
+            "0",
+            "1",
+            "manual",
+            "1",
+        ),
+    ];
+    for (name, unit, baseline, target, source, manual) in list {
+        let input = IndicatorInput {
+            name: name.into(),
+            unit: unit.into(),
+            baseline: baseline.into(),
+            target: target.into(),
+            source: source.into(),
+            manual_value: manual.into(),
+        };
+        create(db, coordinator, PROGRAMME, &input).await?;
+    }
+    Ok(())
 }
 
 /// Gmina, title, sphere (art. 4 point), mode, amount (PLN), date, target group, new.

@@ -722,6 +722,125 @@ both_backends! {
         assert!(String::from_utf8_lossy(&staff).contains("Pająk"));
     }
 
+    async fn competence_change_and_indicators_reach_every_output(app) {
+        let w = world(&app).await;
+        attach_funder(&app).await;
+        let (status, item) = app.api_json(Method::Post, "/api/v1/cohorts/c1/survey/items", Some(&w.coord),
+            &json!({ "text": "Wiem, jak gmina zleca zadania organizacjom" })).await;
+        assert_eq!(status, Status::Created, "{item}");
+        let item = item["id"].as_str().unwrap().to_owned();
+        // officials 2→4 and 3→3, the NGO person 4→5, at risk 1→3 and 2→2; Nowicki only before
+        for (last, pre, post) in [("Żółkiewska-Łęcka", 2, Some(4)), ("Ślęzak", 3, Some(3)),
+            ("Brzęczyszczykiewicz", 4, Some(5)), ("Ćwiek", 1, Some(3)), ("Pająk", 2, Some(2)), ("Nowicki", 3, None)] {
+            let mut phases = vec![("pre", pre)];
+            phases.extend(post.map(|v| ("post", v)));
+            for (phase, value) in phases {
+                let (status, body) = app.api_json(Method::Put, &format!("/api/v1/enrolments/{}/survey/{phase}", w.id(last)),
+                    Some(&w.coord), &json!([{ "item": item, "value": value }])).await;
+                assert!(status.code < 300, "{last} {phase}: {status} {body}");
+            }
+        }
+        for body in [
+            json!({ "name": "Gminy, które zleciły nowe zadania", "baseline": 0, "target": 8, "source": "gminas_commissioning" }),
+            json!({ "name": "Rekomendacje przyjęte przez rady gmin", "unit": "uchwały", "target": 5, "source": "manual", "manual_value": 3 }),
+        ] {
+            let (status, out) = app.api_json(Method::Post, "/api/v1/programmes/prog/indicators", Some(&w.coord), &body).await;
+            assert_eq!(status, Status::Created, "{out}");
+        }
+        let r = report(&app, "/api/v1/cohorts/c1/report", &w.coord).await;
+        let c = &r["competence"];
+        assert_eq!(c["overall"]["people"], 5, "Nowicki answered only before: {c}");
+        assert_eq!(c["overall"]["improved"], 3);
+        assert_rate(&c["overall"]["mean_pre"], 2.4, "mean before");
+        assert_rate(&c["overall"]["mean_post"], 3.4, "mean after");
+        assert_rate(&c["overall"]["mean_change"], 1.0, "mean change");
+        assert_rate(&c["overall"]["share_improved"], 0.6, "share improved");
+        assert_eq!(c["by_group"]["official"]["people"], 2);
+        assert_rate(&c["by_group"]["official"]["mean_pre"], 2.5, "officials before");
+        assert_rate(&c["by_group"]["official"]["share_improved"], 0.5, "officials improved");
+        assert_rate(&c["by_group"]["ngo"]["mean_change"], 1.0, "NGO change");
+        assert_eq!(c["by_group"]["at_risk"]["people"], 2);
+        assert_rate(&c["by_group"]["at_risk"]["mean_change"], 1.0, "at-risk change");
+        assert_eq!(c["items"][0]["people"], 5);
+        // the programme has this one cohort: its indicators come with the cohort's report
+        let i = r["indicators"].as_array().expect("indicators");
+        assert_eq!(i.len(), 2, "{i:?}");
+        assert_eq!(i[0]["actual"].as_f64(), r["commissioned_tasks"]["gminas_commissioning"].as_f64());
+        assert_eq!(i[0]["target"], 8.0);
+        assert_eq!((i[1]["actual"].clone(), i[1]["achieved"].clone()), (json!(3.0), json!(false)));
+        assert_rate(&i[1]["progress"], 0.6, "manual progress");
+        let programme = report(&app, "/api/v1/programmes/prog/report", &w.coord).await;
+        assert_eq!(programme["competence"]["overall"], r["competence"]["overall"]);
+        assert_eq!(programme["indicators"], r["indicators"]);
+        // funders: two at-risk people are hidden, and the NGO person with them (5 − 2 − 1 = 2)
+        let f = report(&app, "/api/v1/cohorts/c1/report", &w.funder).await;
+        let g = &f["competence"]["by_group"];
+        assert_eq!(g["at_risk"]["people"], "<3");
+        assert_eq!(g["at_risk"]["mean_change"], Value::Null);
+        assert_eq!(g["ngo"]["people"], "*");
+        assert_eq!(g["ngo"]["mean_post"], Value::Null);
+        assert_eq!(g["official"]["people"], 2);
+        assert_eq!(f["competence"]["overall"]["people"], 5);
+        assert_eq!(f["attendance"]["by_group"]["at_risk"], Value::Null, "two people's rate is theirs");
+        // every file carries both sections, in both languages
+        for (lang, words) in [("pl", ["Zmiana kompetencji", "Rekomendacje", "Średnia przed"]),
+                              ("en", ["Change in competences", "Rekomendacje", "Mean before"])] {
+            for format in ["csv", "xlsx", "pdf"] {
+                let path = format!("/api/v1/cohorts/c1/report?format={format}&lang={lang}");
+                let (status, _, bytes) = app.api_raw(&path, Some(&w.coord)).await;
+                assert_eq!(status, Status::Ok, "{path}");
+                let text = file_text(format, &bytes);
+                for word in words {
+                    assert!(text.contains(word), "{path} has {word}");
+                }
+            }
+        }
+        let (status, _, csv) = app.api_raw("/api/v1/cohorts/c1/report?format=csv", Some(&w.coord)).await;
+        assert_eq!(status, Status::Ok);
+        let csv = String::from_utf8_lossy(&csv).into_owned();
+        assert!(csv.contains("Razem;5;2,4;3,4;+1,00;60%"), "the competence total line in the CSV");
+        let (_, browser, _) = app.signed_in("admin2@test.pl", Role::Admin).await;
+        let (status, page) = browser.get("/cohorts/c1/report").await;
+        assert_eq!(status, Status::Ok);
+        assert!(page.contains("Odsetek osób z poprawą samooceny według grup"), "the competence chart");
+        assert!(page.contains("Rekomendacje przyjęte przez rady gmin"), "the indicator table");
+        assert!(page.contains("3 &#x2f; 5"), "the indicator's bar says actual / target");
+    }
+
+    async fn the_demo_reproduces_the_published_results(app) {
+        akademia::demo::load(&app.db).await.expect("demo academy");
+        akademia::demo::load(&app.db).await.expect("loading again changes nothing");
+        let coordinator = app.user("k@test.pl", Role::Admin).await;
+        let admin = app.token(&coordinator).await;
+        let r = report(&app, "/api/v1/cohorts/warnik-2021/report", &admin).await;
+        assert_eq!(r["participants"]["total"], 42);
+        assert_eq!(r["participants"]["by_group"], json!({"official": 14, "ngo": 14, "at_risk": 14}));
+        assert_eq!(r["gminas"]["reached"], 14);
+        assert_eq!(r["gminas"]["complete_teams"], 14);
+        let t = &r["commissioned_tasks"];
+        assert_eq!((t["new_tasks"].clone(), t["gminas_commissioning"].clone()), (json!(11), json!(10)));
+        let targets: Vec<String> = t["by_target_group"].as_array().unwrap().iter()
+            .map(|x| x["key"].as_str().unwrap().to_owned()).collect();
+        for group in ["seniors", "integration", "foreigners", "children_youth"] {
+            assert!(targets.iter().any(|k| k == group), "{group} in {targets:?}");
+        }
+        assert!(t["total_amount_pln"].as_f64().unwrap() > 100_000.0, "{}", t["total_amount_pln"]);
+        for kind in ["training", "study_visit", "webinar", "coaching"] {
+            assert!(r["activities"]["by_kind"][kind]["count"].as_i64().unwrap() > 0, "{kind}");
+        }
+        let c = &r["competence"];
+        assert_eq!(c["overall"]["people"], 39, "three people did not answer after the course");
+        assert_eq!(c["items"].as_array().unwrap().len(), 6);
+        for group in ["official", "ngo", "at_risk"] {
+            let change = c["by_group"][group]["mean_change"].as_f64().unwrap();
+            assert!(change > 0.5 && change < 1.5, "{group}: {change}");
+        }
+        let i = r["indicators"].as_array().unwrap();
+        assert_eq!(i.len(), 6, "loaded once");
+        let achieved: Vec<&str> = i.iter().filter(|x| x["achieved"] == true).map(|x| x["source"].as_str().unwrap()).collect();
+        assert!(achieved.contains(&"gminas_commissioning") && achieved.contains(&"new_tasks"), "{achieved:?}");
+    }
+
     async fn small_at_risk_cells_are_hidden_from_funders_only(app) {
         let w = world(&app).await;
         attach_funder(&app).await;

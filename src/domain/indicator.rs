@@ -26,6 +26,7 @@ text_enum!(
         NewTasks => "new_tasks",
         GminasCommissioning => "gminas_commissioning",
         TasksAmount => "tasks_amount_pln",
+        CompetenceImproved => "competence_improved",
     }
 );
 
@@ -53,13 +54,18 @@ impl Source {
                 Some(report.commissioned_tasks.gminas_commissioning as f64)
             }
             Source::TasksAmount => Some(report.commissioned_tasks.total_amount_pln),
+            Source::CompetenceImproved => report
+                .competence
+                .overall
+                .share_improved
+                .map(|s| (s * 1000.0).round() / 10.0),
         }
     }
 
     /// The unit the value is in when the indicator does not name one.
     pub fn default_unit(self) -> &'static str {
         match self {
-            Source::AttendanceRate => "%",
+            Source::AttendanceRate | Source::CompetenceImproved => "%",
             Source::ActivityHours => "h",
             Source::TasksAmount => "zł",
             _ => "",

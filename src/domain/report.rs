@@ -12,6 +12,9 @@ pub enum Count {
     Exact(i64),
     /// Hidden: between 1 and the threshold minus one.
     Below(i64),
+    /// Hidden although not small, because a hidden small cell could otherwise be worked out
+    /// from it and the total (complementary suppression); shown as "*".
+    Withheld,
 }
 
 impl Count {
@@ -28,16 +31,51 @@ impl Count {
     pub fn exact(self) -> Option<i64> {
         match self {
             Count::Exact(n) => Some(n),
-            Count::Below(_) => None,
+            Count::Below(_) | Count::Withheld => None,
         }
     }
 
-    /// `14` or `<3`.
+    /// `14`, `<3` or `*`.
     pub fn text(self) -> String {
         match self {
             Count::Exact(n) => n.to_string(),
             Count::Below(t) => format!("<{t}"),
+            Count::Withheld => "*".to_owned(),
         }
+    }
+
+    pub fn hidden(self) -> bool {
+        !matches!(self, Count::Exact(_))
+    }
+}
+
+/// Complementary suppression over `cells` that add up to a total the reader sees: when exactly one
+/// of them is hidden as small, it could be worked out by subtraction, so the smallest other
+/// non-zero cell is withheld too (two hidden cells only tell their sum). Returns whether it
+/// withheld one.
+pub fn complement(cells: &mut [&mut Count]) -> bool {
+    if cells
+        .iter()
+        .filter(|c| matches!(**c, Count::Below(_)))
+        .count()
+        != 1
+        || cells.iter().any(|c| matches!(**c, Count::Withheld))
+    {
+        return false;
+    }
+    let smallest = cells
+        .iter_mut()
+        .filter_map(|c| match **c {
+            Count::Exact(n) if n > 0 => Some((n, c)),
+            _ => None,
+        })
+        .min_by_key(|(n, _)| *n);
+    match smallest {
+        Some((_, c)) => {
+            **c = Count::Withheld;
+            true
+        }
+        None => false,
     }
 }
 
@@ -51,7 +89,7 @@ impl Serialize for Count {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Count::Exact(n) => s.serialize_i64(*n),
-            Count::Below(_) => s.serialize_str(&self.text()),
+            Count::Below(_) | Count::Withheld => s.serialize_str(&self.text()),
         }
     }
 }
@@ -198,6 +236,52 @@ pub struct Tasks {
     pub list: Vec<TaskLine>,
 }
 
+/// The competence change of one group (or of everyone) as the report shows it: means on the
+/// 1–5 scale, `share_improved` from 0 to 1; `None` when nobody counted or the group is hidden.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct CompetenceLine {
+    /// People who answered before and after.
+    pub people: Count,
+    /// Of them, people whose mean after is higher than before.
+    pub improved: Count,
+    pub mean_pre: Option<f64>,
+    pub mean_post: Option<f64>,
+    pub mean_change: Option<f64>,
+    pub share_improved: Option<f64>,
+}
+
+impl CompetenceLine {
+    /// The same line with its people hidden as `people` says, and then its means too.
+    pub fn hidden(people: Count) -> CompetenceLine {
+        CompetenceLine {
+            people,
+            improved: people,
+            ..CompetenceLine::default()
+        }
+    }
+}
+
+/// The change on one questionnaire item.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct CompetenceItem {
+    pub text: String,
+    /// Groups asked (`official`, `ngo`, `at_risk`); empty = everyone.
+    pub groups: Vec<String>,
+    pub people: Count,
+    pub mean_pre: Option<f64>,
+    pub mean_post: Option<f64>,
+    pub mean_change: Option<f64>,
+}
+
+/// Competence surveys: before/after self-assessment, overall, by group and per item.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct CompetenceChange {
+    pub overall: CompetenceLine,
+    /// Keys `official`, `ngo`, `at_risk` (all three always present).
+    pub by_group: BTreeMap<String, CompetenceLine>,
+    pub items: Vec<CompetenceItem>,
+}
+
 /// The whole report.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Report {
@@ -208,6 +292,9 @@ pub struct Report {
     pub attendance: Attendance,
     pub certificates: Certificates,
     pub commissioned_tasks: Tasks,
+    pub competence: CompetenceChange,
+    /// The programme's indicators, target against actual.
+    pub indicators: Vec<crate::domain::indicator::IndicatorLine>,
 }
 
 #[cfg(test)]
@@ -223,5 +310,25 @@ mod tests {
         assert_eq!(serde_json::to_string(&Count::Below(3)).unwrap(), "\"<3\"");
         assert_eq!(serde_json::to_string(&Count::Exact(14)).unwrap(), "14");
         assert_eq!(Count::Below(5).text(), "<5");
+        assert_eq!(serde_json::to_string(&Count::Withheld).unwrap(), "\"*\"");
+    }
+
+    #[test]
+    fn one_hidden_cell_of_a_known_total_takes_the_smallest_other_with_it() {
+        let (mut a, mut b, mut c) = (Count::Exact(5), Count::Exact(3), Count::Below(3));
+        assert!(complement(&mut [&mut a, &mut b, &mut c]));
+        assert_eq!(
+            (a, b, c),
+            (Count::Exact(5), Count::Withheld, Count::Below(3))
+        );
+        // already two hidden: their sum is all one learns
+        let (mut a, mut b, mut c) = (Count::Exact(5), Count::Below(3), Count::Below(3));
+        assert!(!complement(&mut [&mut a, &mut b, &mut c]));
+        assert_eq!(a, Count::Exact(5));
+        // zeros are not worth hiding, and nothing hidden means nothing to protect
+        let (mut a, mut b) = (Count::Exact(0), Count::Below(3));
+        assert!(!complement(&mut [&mut a, &mut b]));
+        let (mut a, mut b) = (Count::Exact(4), Count::Exact(1));
+        assert!(!complement(&mut [&mut a, &mut b]));
     }
 }

@@ -16,8 +16,10 @@ use super::activity::{ActivityKind, Audience};
 use super::fold::fold;
 use super::participant::{EnrolmentStatus, Group, Sex};
 use super::report::{
-    Activities, Attendance, Breakdown, Count, GminaLine, Gminas, KindStats, Participants,
+    Activities, Attendance, Breakdown, CompetenceChange, CompetenceItem, CompetenceLine, Count,
+    GminaLine, Gminas, KindStats, Participants, complement,
 };
+use super::survey::{Competence, GroupChange};
 use crate::db::Id;
 
 /// An enrolment as the report needs it: no name, email or phone ever leaves the database.
@@ -126,7 +128,7 @@ pub fn participants(rows: &Rows, c: &Counting) -> Participants {
         let band_i = AGE_BANDS.iter().position(|b| *b == band).unwrap_or(4);
         *cells.entry((p.grp, sex_i, band_i)).or_default() += 1;
     }
-    Participants {
+    let mut out = Participants {
         total: Count::Exact(total),
         by_group: by_group
             .into_iter()
@@ -146,7 +148,17 @@ pub fn participants(rows: &Rows, c: &Counting) -> Participants {
             })
             .collect(),
         withdrawn: Count::Exact(withdrawn),
-    }
+    };
+    // The at-risk cells add up to the at-risk count (shown, or total minus the other groups).
+    complement(
+        &mut out
+            .breakdown
+            .iter_mut()
+            .filter(|b| b.group == Group::AtRisk.as_str())
+            .map(|b| &mut b.count)
+            .collect::<Vec<_>>(),
+    );
+    out
 }
 
 /// Gminas reached (distinct gminas of current enrolments), complete teams (a gmina with an
@@ -204,6 +216,8 @@ pub fn gminas(rows: &Rows, c: &Counting, new_tasks: &BTreeMap<String, i64>) -> G
         }
     }
     list.sort_by_cached_key(|l| (fold(&l.name), l.teryt.clone()));
+    // The gminas' at-risk people add up to the at-risk count.
+    complement(&mut list.iter_mut().map(|l| &mut l.at_risk).collect::<Vec<_>>());
     Gminas {
         reached,
         complete_teams,
@@ -359,6 +373,7 @@ pub fn attendance(rows: &Rows, c: &Counting) -> Attendance {
         }
     }
     let mut group_sums = [(0i64, 0i64); 3];
+    let mut group_people = [0i64; 3];
     let mut kind_sums = [(0i64, 0i64); 4];
     let mut at_or_above_80 = 0;
     for (i, h) in hours.iter().enumerate() {
@@ -369,6 +384,7 @@ pub fn attendance(rows: &Rows, c: &Counting) -> Attendance {
         let g = rows.people[i].grp as usize;
         group_sums[g].0 += attended;
         group_sums[g].1 += planned;
+        group_people[g] += 1;
         for (k, sums) in kind_sums.iter_mut().enumerate() {
             sums.0 += h.attended[k];
             sums.1 += h.planned[k];
@@ -386,7 +402,9 @@ pub fn attendance(rows: &Rows, c: &Counting) -> Attendance {
             .iter()
             .map(|g| {
                 let (a, p) = group_sums[*g as usize];
-                (g.as_str().to_owned(), rate(a, p))
+                // The rate of one or two at-risk people is theirs: hidden like their count.
+                let hidden = c.count(*g, group_people[*g as usize]).hidden();
+                (g.as_str().to_owned(), rate(a, p).filter(|_| !hidden))
             })
             .collect(),
         by_kind: ActivityKind::ALL
@@ -399,6 +417,73 @@ pub fn attendance(rows: &Rows, c: &Counting) -> Attendance {
         attended_hours: centi(attended),
         planned_hours: centi(planned),
         at_or_above_80: Count::Exact(at_or_above_80),
+    }
+}
+
+fn competence_line(change: &GroupChange, people: Count, improved: Count) -> CompetenceLine {
+    if people.hidden() {
+        return CompetenceLine::hidden(people);
+    }
+    CompetenceLine {
+        people,
+        improved,
+        mean_pre: change.mean_pre,
+        mean_post: change.mean_post,
+        mean_change: change.mean_change,
+        share_improved: change.share_improved,
+    }
+}
+
+/// The competence change as the report shows it. For funders, a group of one or two at-risk
+/// people is hidden, and then the smallest other group too, since the overall figures and the
+/// other group would give it away; an item asked only of at-risk people is hidden the same way.
+pub fn competence(change: &Competence, c: &Counting) -> CompetenceChange {
+    let exact = |n: usize| Count::Exact(n as i64);
+    let mut people: BTreeMap<Group, Count> = Group::ALL
+        .iter()
+        .map(|g| {
+            let n = change.by_group.get(g.as_str()).map_or(0, |x| x.people);
+            (*g, c.count(*g, n as i64))
+        })
+        .collect();
+    complement(&mut people.values_mut().collect::<Vec<_>>());
+    let by_group = Group::ALL
+        .iter()
+        .map(|g| {
+            let line = change.by_group.get(g.as_str()).cloned().unwrap_or_default();
+            let shown = people[g];
+            (
+                g.as_str().to_owned(),
+                competence_line(&line, shown, exact(line.improved)),
+            )
+        })
+        .collect();
+    let items = change
+        .items
+        .iter()
+        .map(|item| {
+            let at_risk_only = item.groups == [Group::AtRisk];
+            let people = if at_risk_only {
+                c.count(Group::AtRisk, item.people as i64)
+            } else {
+                exact(item.people)
+            };
+            let shown = !people.hidden();
+            CompetenceItem {
+                text: item.text.clone(),
+                groups: item.groups.iter().map(|g| g.as_str().to_owned()).collect(),
+                people,
+                mean_pre: item.mean_pre.filter(|_| shown),
+                mean_post: item.mean_post.filter(|_| shown),
+                mean_change: item.mean_change.filter(|_| shown),
+            }
+        })
+        .collect();
+    let overall = &change.overall;
+    CompetenceChange {
+        overall: competence_line(overall, exact(overall.people), exact(overall.improved)),
+        by_group,
+        items,
     }
 }
 
@@ -442,6 +527,70 @@ mod tests {
                 .with_timezone(&Utc),
             audience_groups: groups.to_owned(),
         }
+    }
+
+    #[test]
+    fn a_small_at_risk_group_hides_its_competence_and_the_smallest_other_group() {
+        let group = |people: usize, improved: usize, pre: f64, post: f64| GroupChange {
+            people,
+            improved,
+            mean_pre: Some(pre),
+            mean_post: Some(post),
+            mean_change: Some(post - pre),
+            share_improved: Some(improved as f64 / people as f64),
+            ..GroupChange::default()
+        };
+        let change = Competence {
+            overall: group(11, 8, 2.5, 3.5),
+            by_group: BTreeMap::from([
+                ("official".to_owned(), group(5, 4, 3.0, 4.0)),
+                ("ngo".to_owned(), group(4, 3, 2.0, 3.0)),
+                ("at_risk".to_owned(), group(2, 1, 2.0, 3.5)),
+            ]),
+            items: vec![
+                crate::domain::survey::ItemChange {
+                    item: id(1),
+                    text: "Znam swoje prawa".into(),
+                    groups: vec![Group::AtRisk],
+                    people: 2,
+                    mean_pre: Some(2.0),
+                    mean_post: Some(3.5),
+                    mean_change: Some(1.5),
+                },
+                crate::domain::survey::ItemChange {
+                    item: id(2),
+                    text: "Wiem, czym jest program współpracy".into(),
+                    groups: Vec::new(),
+                    people: 11,
+                    mean_pre: Some(2.5),
+                    mean_post: Some(3.5),
+                    mean_change: Some(1.0),
+                },
+            ],
+        };
+        let staff = competence(&change, &counting(false));
+        assert_eq!(staff.by_group["at_risk"].people, Count::Exact(2));
+        assert_eq!(staff.by_group["at_risk"].mean_change, Some(1.5));
+        assert_eq!(staff.items[0].mean_post, Some(3.5));
+        let funder = competence(&change, &counting(true));
+        assert_eq!(funder.by_group["at_risk"].people, Count::Below(3));
+        assert_eq!(funder.by_group["at_risk"].mean_pre, None);
+        assert_eq!(
+            funder.by_group["ngo"].people,
+            Count::Withheld,
+            "else 11 − 5 − 4 = 2"
+        );
+        assert_eq!(funder.by_group["ngo"].share_improved, None);
+        assert_eq!(funder.by_group["official"].people, Count::Exact(5));
+        assert_eq!(funder.by_group["official"].mean_change, Some(1.0));
+        assert_eq!(funder.overall.people, Count::Exact(11));
+        assert_eq!(funder.items[0].people, Count::Below(3));
+        assert_eq!(funder.items[0].mean_change, None);
+        assert_eq!(
+            funder.items[1].mean_change,
+            Some(1.0),
+            "everyone's item stays"
+        );
     }
 
     fn counting(suppress: bool) -> Counting {

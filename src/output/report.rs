@@ -11,10 +11,12 @@ mod sheets;
 use chrono_tz::Europe::Warsaw;
 
 use crate::domain::activity::plain_date;
-use crate::domain::report::{Count, Report, Tally};
+use crate::domain::report::{CompetenceLine, Count, Report, Tally};
 use crate::i18n::{Lang, exists, t, tf, tn};
 
-pub use cell::{Cell, hours, money, money_headline, number, percent, whole_percent};
+pub use cell::{
+    Cell, change, decimal, hours, money, money_headline, number, percent, whole_percent,
+};
 pub use document::pdf;
 pub use sheets::{csv, xlsx};
 
@@ -177,6 +179,20 @@ pub fn figures(report: &Report, lang: Lang) -> Vec<(String, Cell)> {
         Cell::Count(k.in_preparation),
     ));
     rows.push((t(lang, "results.f.amount"), Cell::Money(k.total_amount_pln)));
+    let c = &report.competence.overall;
+    rows.push((t(lang, "results.f.surveyed"), Cell::count(c.people)));
+    rows.push((
+        t(lang, "results.f.mean_change"),
+        Cell::Change(c.mean_change),
+    ));
+    rows.push((t(lang, "results.f.improved"), Cell::Rate(c.share_improved)));
+    let achieved = report.indicators.iter().filter(|i| i.achieved).count();
+    if !report.indicators.is_empty() {
+        rows.push((
+            t(lang, "results.f.indicators_achieved"),
+            Cell::Text(format!("{achieved} / {}", report.indicators.len())),
+        ));
+    }
     rows
 }
 
@@ -211,6 +227,7 @@ pub fn key_figures(report: &Report, lang: Lang) -> Vec<KeyFigure> {
     let at = &report.attendance;
     let k = &report.commissioned_tasks;
     let revoked = report.certificates.revoked;
+    let c = &report.competence.overall;
     vec![
         figure(
             "participants",
@@ -229,9 +246,12 @@ pub fn key_figures(report: &Report, lang: Lang) -> Vec<KeyFigure> {
         figure(
             "activities",
             number(report.activities.total_count, lang),
-            None,
+            Some(tf(
+                lang,
+                "results.kf.hours_of",
+                &[("hours", hours(report.activities.total_hours, lang))],
+            )),
         ),
-        figure("hours", hours(report.activities.total_hours, lang), None),
         figure(
             "attendance",
             percent(at.rate, lang),
@@ -255,6 +275,17 @@ pub fn key_figures(report: &Report, lang: Lang) -> Vec<KeyFigure> {
             "amount",
             money_headline(k.total_amount_pln, lang),
             Some(tn(lang, "results.kf.tasks_n", k.commissioned)),
+        ),
+        figure(
+            "competence",
+            Cell::Change(c.mean_change).text(lang),
+            c.share_improved.map(|share| {
+                tf(
+                    lang,
+                    "results.kf.improved",
+                    &[("share", percent(share, lang)), ("n", c.people.text())],
+                )
+            }),
         ),
     ]
 }
@@ -563,6 +594,112 @@ pub fn task_summary_table(report: &Report, lang: Lang) -> Table {
     }
 }
 
+/// Competence change by group (everyone as the total line) and per questionnaire item.
+pub fn competence_tables(report: &Report, lang: Lang) -> Vec<Table> {
+    let c = &report.competence;
+    let line = |label: String, l: &CompetenceLine| {
+        vec![
+            Cell::Text(label),
+            Cell::count(l.people),
+            Cell::Decimal(l.mean_pre),
+            Cell::Decimal(l.mean_post),
+            Cell::Change(l.mean_change),
+            Cell::Rate(l.share_improved),
+        ]
+    };
+    let empty = CompetenceLine::default();
+    let mut by_group = table(
+        "competence_group",
+        lang,
+        &[
+            "group",
+            "answered",
+            "mean_pre",
+            "mean_post",
+            "change",
+            "improved",
+        ],
+        GROUPS
+            .iter()
+            .map(|g| line(group_label(lang, g), c.by_group.get(*g).unwrap_or(&empty)))
+            .collect(),
+    );
+    if c.overall.people != Count::Exact(0) {
+        by_group.total = Some(line(t(lang, "results.h.total"), &c.overall));
+    } else {
+        // nobody answered both times: no table rather than a row of dashes
+        by_group.rows.clear();
+    }
+    let items = table(
+        "competence_items",
+        lang,
+        &[
+            "question",
+            "asked",
+            "answered",
+            "mean_pre",
+            "mean_post",
+            "change",
+        ],
+        c.items
+            .iter()
+            .map(|i| {
+                let asked = if i.groups.is_empty() {
+                    t(lang, "results.everyone")
+                } else {
+                    i.groups
+                        .iter()
+                        .map(|g| group_label(lang, g))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                vec![
+                    Cell::Text(i.text.clone()),
+                    Cell::Text(asked),
+                    Cell::count(i.people),
+                    Cell::Decimal(i.mean_pre),
+                    Cell::Decimal(i.mean_post),
+                    Cell::Change(i.mean_change),
+                ]
+            })
+            .collect(),
+    );
+    vec![by_group, items]
+}
+
+/// The programme's indicators: baseline, target, actual and how far along.
+pub fn indicator_table(report: &Report, lang: Lang) -> Table {
+    let rows = report
+        .indicators
+        .iter()
+        .map(|i| {
+            vec![
+                Cell::Text(i.name.clone()),
+                Cell::Text(i.unit.clone()),
+                Cell::Decimal(i.baseline),
+                Cell::Decimal(Some(i.target)),
+                Cell::Decimal(i.actual),
+                Cell::Rate(i.progress),
+                Cell::Flag(i.achieved),
+            ]
+        })
+        .collect();
+    table(
+        "indicators",
+        lang,
+        &[
+            "indicator",
+            "unit",
+            "baseline",
+            "target_value",
+            "actual",
+            "progress",
+            "achieved",
+        ],
+        rows,
+    )
+}
+
 /// The whole report as sections of tables, in reading order.
 pub fn sections(report: &Report, lang: Lang) -> Vec<Section> {
     let scope = Table {
@@ -593,5 +730,7 @@ pub fn sections(report: &Report, lang: Lang) -> Vec<Section> {
         section("attendance", lang, attendance_tables(report, lang)),
         section("tasks", lang, tally_tables(report, lang)),
         section("task_list", lang, vec![task_table(report, lang)]),
+        section("competence", lang, competence_tables(report, lang)),
+        section("indicators", lang, vec![indicator_table(report, lang)]),
     ]
 }

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, Utc};
-use rocket::tokio::try_join;
+use rocket::tokio::{join, try_join};
 
 use crate::db::Db;
 use crate::db::programmes::{self as store, Cohort, Programme};
@@ -20,6 +20,7 @@ use crate::domain::task::{TargetGroup, TaskStatus};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, t};
 use crate::service::programmes::{find_cohort, find_programme};
+use crate::service::{indicators, surveys};
 
 /// Whom a report is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -113,7 +114,13 @@ pub async fn cohort_of(db: &Db, cohort: &Cohort, facing: Facing) -> AppResult<Re
         cohorts: 1,
         ..Scope::default()
     };
-    build(db, Within::Cohort(cohort.id), &programme, scope, facing).await
+    let mut report = build(db, Within::Cohort(cohort.id), &programme, scope, facing).await?;
+    // Indicators are set for a programme: a cohort's report carries them when it is the whole
+    // programme, and otherwise leaves them to the programme's report.
+    if store::cohorts_of(db, programme.id).await?.len() == 1 {
+        report.indicators = indicators::lines(db, programme.id, &report).await?;
+    }
+    Ok(report)
 }
 
 /// The report of a programme already found, over all its cohorts (no access check).
@@ -130,14 +137,16 @@ pub async fn programme_of(db: &Db, programme: &Programme, facing: Facing) -> App
         cohorts: cohorts.len() as i64,
         ..Scope::default()
     };
-    build(
+    let mut report = build(
         db,
         Within::Programme(programme.id),
         programme,
         scope,
         facing,
     )
-    .await
+    .await?;
+    report.indicators = indicators::lines(db, programme.id, &report).await?;
+    Ok(report)
 }
 
 async fn build(
@@ -154,16 +163,27 @@ async fn build(
             Within::Programme(id) => task_store::for_programme(db, id).await,
         }
     };
-    let (people, gminas, sessions, teams, changes, attended, (issued, revoked), tasks) = try_join!(
-        rows::people(db, within),
-        rows::gminas(db, within),
-        rows::sessions(db, within),
-        rows::teams(db, within),
-        rows::roster_changes(db, within),
-        rows::attended(db, within),
-        rows::certificates(db, within),
-        tasks,
-    )?;
+    let competence = async {
+        match within {
+            Within::Cohort(id) => surveys::competence(db, id).await,
+            Within::Programme(id) => surveys::competence_of_programme(db, id).await,
+        }
+    };
+    let rows = async {
+        try_join!(
+            rows::people(db, within),
+            rows::gminas(db, within),
+            rows::sessions(db, within),
+            rows::teams(db, within),
+            rows::roster_changes(db, within),
+            rows::attended(db, within),
+            rows::certificates(db, within),
+            tasks,
+        )
+    };
+    let (rows, change) = join!(rows, competence);
+    let (people, gminas, sessions, teams, changes, attended, (issued, revoked), tasks) = rows?;
+    let change = change?;
     let data = Rows {
         people,
         gminas,
@@ -195,6 +215,8 @@ async fn build(
             attendance: tally::attendance(&data, &counting),
             certificates: Certificates { issued, revoked },
             commissioned_tasks: commissioned_tasks(&tasks),
+            competence: tally::competence(&change, &counting),
+            indicators: Vec::new(),
             scope,
         }
     })

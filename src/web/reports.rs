@@ -140,23 +140,34 @@ fn short(label: &str) -> String {
     }
 }
 
-/// A bar chart of `(label, value, shown)`: bars scaled to the largest value, or to 1.0 with the
-/// 80 % line when `rates`.
+/// What a chart's bars are measured against.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Scale {
+    /// The largest value.
+    Largest,
+    /// 100 %, with the 80 % attendance line.
+    Attendance,
+    /// 100 %.
+    Share,
+}
+
+/// A bar chart of `(label, value, shown)`, bars scaled as `scale` says.
 fn chart(
     id: &'static str,
     lang: Lang,
     items: Vec<(String, Option<f64>, String)>,
-    rates: bool,
+    scale: Scale,
     table: Table,
 ) -> ChartView {
-    let max = if rates {
-        1.0
-    } else {
+    let rates = scale == Scale::Attendance;
+    let max = if scale == Scale::Largest {
         items
             .iter()
             .filter_map(|(_, v, _)| *v)
             .fold(0.0, f64::max)
             .max(1.0)
+    } else {
+        1.0
     };
     let top = if rates { MARKER_ROOM } else { 4.0 };
     let bars: Vec<BarView> = items
@@ -174,10 +185,10 @@ fn chart(
         })
         .collect();
     let height = top + bars.len() as f64 * ROW_H;
-    let desc_key = if rates {
-        "results.chart.desc_rate"
-    } else {
-        "results.chart.desc"
+    let desc_key = match scale {
+        Scale::Largest => "results.chart.desc",
+        Scale::Attendance => "results.chart.desc_rate",
+        Scale::Share => "results.chart.desc_share",
     };
     ChartView {
         id,
@@ -257,30 +268,71 @@ fn charts(report: &Report, lang: Lang) -> Vec<ChartView> {
         .into_iter()
         .next()
         .expect("tasks by sphere");
+    let competence = &report.competence;
+    let improved = GROUPS
+        .iter()
+        .map(|g| {
+            let share = competence.by_group.get(*g).and_then(|l| l.share_improved);
+            (out::group_label(lang, g), share, rate_text(share, lang))
+        })
+        .collect();
+    let by_group_competence = out::competence_tables(report, lang)
+        .into_iter()
+        .next()
+        .expect("competence by group");
+    let indicators = report
+        .indicators
+        .iter()
+        .map(|i| {
+            let shown = match i.actual {
+                Some(actual) => format!(
+                    "{} / {}",
+                    out::decimal(actual, lang),
+                    out::decimal(i.target, lang)
+                ),
+                None => "—".to_owned(),
+            };
+            (i.name.clone(), i.progress, shown)
+        })
+        .collect();
     vec![
-        chart("participants", lang, participants, false, by_group),
+        chart("participants", lang, participants, Scale::Largest, by_group),
         chart(
             "hours",
             lang,
             hours,
-            false,
+            Scale::Largest,
             out::activity_table(report, lang),
         ),
         chart(
             "attendance_group",
             lang,
             by_group_rate,
-            true,
+            Scale::Attendance,
             attendance_tables.next().expect("attendance by group"),
         ),
         chart(
             "attendance_kind",
             lang,
             by_kind_rate,
-            true,
+            Scale::Attendance,
             attendance_tables.next().expect("attendance by kind"),
         ),
-        chart("spheres", lang, spheres, false, by_sphere),
+        chart("spheres", lang, spheres, Scale::Largest, by_sphere),
+        chart(
+            "competence",
+            lang,
+            improved,
+            Scale::Share,
+            by_group_competence,
+        ),
+        chart(
+            "indicators",
+            lang,
+            indicators,
+            Scale::Share,
+            out::indicator_table(report, lang),
+        ),
     ]
 }
 
@@ -333,6 +385,9 @@ fn page(ctx: &Ctx, a: &Asker, report: &Report, base: String, related: Value) -> 
             tallies,
             tasks => table_view(out::task_summary_table(report, lang), lang),
             has_tasks => !report.commissioned_tasks.list.is_empty(),
+            has_survey => report.competence.overall.people != Count::Exact(0),
+            competence_items => table_view(out::competence_tables(report, lang).remove(1), lang),
+            has_indicators => !report.indicators.is_empty(),
             downloads,
             related,
             base,

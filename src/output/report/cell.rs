@@ -21,13 +21,17 @@ pub enum Cell {
     Money(f64),
     Date(NaiveDate),
     Flag(bool),
+    /// A measured value (a mean on the 1–5 scale, an indicator): at most two decimals.
+    Decimal(Option<f64>),
+    /// A change in a mean, with its sign: `+0,85`.
+    Change(Option<f64>),
 }
 
 impl Cell {
     pub fn count(c: Count) -> Cell {
         match c {
             Count::Exact(n) => Cell::Count(n),
-            Count::Below(_) => Cell::Hidden(c.text()),
+            Count::Below(_) | Count::Withheld => Cell::Hidden(c.text()),
         }
     }
 
@@ -41,13 +45,15 @@ impl Cell {
             Cell::Money(m) => money(*m, lang),
             Cell::Date(d) => d.format("%d.%m.%Y").to_string(),
             Cell::Flag(b) => t(lang, if *b { "results.yes" } else { "results.no" }),
+            Cell::Decimal(v) => v.map_or_else(|| "—".to_owned(), |v| decimal(v, lang)),
+            Cell::Change(v) => v.map_or_else(|| "—".to_owned(), |v| change(v, lang)),
         }
     }
 
     /// The value as Excel reads it from a CSV in `lang`'s locale: no digit grouping, the
     /// locale's decimal mark, ISO dates.
     pub(super) fn csv(&self, lang: Lang) -> String {
-        let decimal = |s: String| match lang {
+        let decimal_mark = |s: String| match lang {
             Lang::Pl => s.replace('.', ","),
             Lang::En => s,
         };
@@ -55,8 +61,14 @@ impl Cell {
             Cell::Count(n) => n.to_string(),
             Cell::Hours(h) => format_hours(centi(*h), lang),
             Cell::Rate(Some(r)) => format!("{}%", whole_percent(*r)),
-            Cell::Money(m) => decimal(format!("{m:.2}")),
+            Cell::Money(m) => decimal_mark(format!("{m:.2}")),
             Cell::Date(d) => d.to_string(),
+            // no digit grouping, a plain minus
+            Cell::Decimal(Some(v)) => match lang {
+                Lang::Pl => decimal(*v, lang).replace('\u{a0}', ""),
+                Lang::En => decimal(*v, lang).replace(',', ""),
+            },
+            Cell::Change(Some(v)) => change(*v, lang).replace('\u{2212}', "-"),
             other => other.text(lang),
         }
     }
@@ -89,6 +101,37 @@ pub fn number(n: i64, lang: Lang) -> String {
 
 fn centi(value: f64) -> i64 {
     (value * 100.0).round() as i64
+}
+
+/// `3,45`, `10`, `1 250,5` / `3.45`, `10`, `1,250.5`: at most two decimals, no trailing zeros.
+pub fn decimal(value: f64, lang: Lang) -> String {
+    let centi = centi(value);
+    let whole = number(centi / 100, lang);
+    let whole = if centi < 0 && centi > -100 {
+        format!("-{whole}")
+    } else {
+        whole
+    };
+    let fraction = format!("{:02}", (centi % 100).abs());
+    let fraction = fraction.trim_end_matches('0');
+    if fraction.is_empty() {
+        return whole;
+    }
+    let mark = if lang == Lang::Pl { ',' } else { '.' };
+    format!("{whole}{mark}{fraction}")
+}
+
+/// A change with its sign and two decimals: `+0,85`, `−0,20`, `0,00`.
+pub fn change(value: f64, lang: Lang) -> String {
+    let centi = centi(value);
+    let sign = match centi.signum() {
+        1 => "+",
+        -1 => "\u{2212}",
+        _ => "",
+    };
+    let mark = if lang == Lang::Pl { ',' } else { '.' };
+    let abs = centi.abs();
+    format!("{sign}{}{mark}{:02}", abs / 100, abs % 100)
 }
 
 /// `84 393,00 zł` / `PLN 84,393.00`.
@@ -162,5 +205,16 @@ mod tests {
         assert_eq!(hours(48.0, Lang::Pl), "48");
         assert_eq!(number(2_477_000, Lang::En), "2,477,000");
         assert_eq!(Cell::count(Count::Below(3)).text(Lang::Pl), "<3");
+        assert_eq!(Cell::count(Count::Withheld).text(Lang::Pl), "*");
+        assert_eq!(decimal(3.456, Lang::Pl), "3,46");
+        assert_eq!(decimal(10.0, Lang::En), "10");
+        assert_eq!(decimal(1250.5, Lang::Pl), "1\u{a0}250,5");
+        assert_eq!(decimal(-0.5, Lang::En), "-0.5");
+        assert_eq!(change(0.854, Lang::Pl), "+0,85");
+        assert_eq!(change(-0.2, Lang::En), "\u{2212}0.20");
+        assert_eq!(change(0.0, Lang::En), "0.00");
+        assert_eq!(Cell::Change(Some(-1.5)).csv(Lang::Pl), "-1,50");
+        assert_eq!(Cell::Decimal(Some(1250.5)).csv(Lang::Pl), "1250,5");
+        assert_eq!(Cell::Decimal(None).text(Lang::Pl), "—");
     }
 }

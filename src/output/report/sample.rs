@@ -161,5 +161,44 @@ pub(crate) fn sample() -> Report {
                 target_groups: vec!["seniors".into(), "integration".into()],
             }],
         },
+        competence: CompetenceChange {
+            overall: line(Count::Exact(20), 15, 2.9, 3.85),
+            by_group: BTreeMap::from([
+                ("official".to_owned(), line(Count::Exact(9), 7, 3.1, 4.0)),
+                ("ngo".to_owned(), line(Count::Exact(11), 8, 2.74, 3.73)),
+                (
+                    "at_risk".to_owned(),
+                    CompetenceLine::hidden(Count::Below(3)),
+                ),
+            ]),
+            items: vec![CompetenceItem {
+                text: "Wiem, jak złożyć wniosek o małą dotację".into(),
+                groups: Vec::new(),
+                people: Count::Exact(20),
+                mean_pre: Some(2.5),
+                mean_post: Some(3.95),
+                mean_change: Some(1.45),
+            }],
+        },
+        indicators: vec![crate::domain::indicator::IndicatorLine::new(
+            "Gminy zlecające nowe zadania".into(),
+            "gminy".into(),
+            crate::domain::indicator::Source::GminasCommissioning,
+            Some(0.0),
+            8.0,
+            Some(1.0),
+        )],
+    }
+}
+
+fn line(people: Count, improved: i64, pre: f64, post: f64) -> CompetenceLine {
+    let n = people.exact().unwrap_or(1) as f64;
+    CompetenceLine {
+        people,
+        improved: Count::Exact(improved),
+        mean_pre: Some(pre),
+        mean_post: Some(post),
+        mean_change: Some(post - pre),
+        share_improved: Some(improved as f64 / n),
     }
 }

@@ -50,6 +50,7 @@ struct Styles {
     hidden: Format,
     hours: Format,
     rate: Format,
+    change: Format,
     money: Format,
     date: Format,
 }
@@ -75,6 +76,7 @@ impl Styles {
             hidden: Format::new().set_align(FormatAlign::Right),
             hours: Format::new().set_num_format("#,##0.##"),
             rate: Format::new().set_num_format("0%"),
+            change: Format::new().set_num_format("+0.00;-0.00;0.00"),
             money: Format::new().set_num_format(money),
             date: Format::new()
                 .set_num_format(date)
@@ -153,7 +155,16 @@ pub fn xlsx(report: &Report, lang: Lang) -> anyhow::Result<Vec<u8>> {
                             )?;
                             ws.write_datetime_with_format(r, c, &day, &pick(&styles.date))?
                         }
-                        Cell::Hidden(_) | Cell::Rate(None) => ws.write_string_with_format(
+                        Cell::Decimal(Some(x)) => {
+                            ws.write_number_with_format(r, c, *x, &pick(&styles.hours))?
+                        }
+                        Cell::Change(Some(x)) => {
+                            ws.write_number_with_format(r, c, *x, &pick(&styles.change))?
+                        }
+                        Cell::Hidden(_)
+                        | Cell::Rate(None)
+                        | Cell::Decimal(None)
+                        | Cell::Change(None) => ws.write_string_with_format(
                             r,
                             c,
                             cell.text(lang),
@@ -268,7 +279,9 @@ mod tests {
                 "Zajęcia",
                 "Frekwencja",
                 "Zadania – podsumowanie",
-                "Zadania – lista"
+                "Zadania – lista",
+                "Kompetencje",
+                "Wskaźniki"
             ]
         );
         let row = |sheet: usize, first: &str| {
@@ -291,6 +304,21 @@ mod tests {
         assert_eq!(srem[5], Data::String("<3".into()));
         assert_eq!(srem[7], Data::Float(2.0));
         assert_eq!(row(3, "Wizyta studyjna")[2], Data::Float(13.33));
+        let ngo = row(7, "osoba z NGO");
+        assert_eq!(ngo[1], Data::Float(11.0));
+        assert_eq!(ngo[2], Data::Float(2.74));
+        assert_eq!(ngo[5], Data::Float(8.0 / 11.0));
+        let at_risk = row(7, "osoba narażona na wykluczenie (ONW)");
+        assert_eq!(at_risk[1], Data::String("<3".into()));
+        assert_eq!(
+            at_risk[2],
+            Data::String("—".into()),
+            "no mean of a hidden group"
+        );
+        let indicator = row(8, "Gminy zlecające nowe zadania");
+        assert_eq!(indicator[3], Data::Float(8.0));
+        assert_eq!(indicator[4], Data::Float(1.0));
+        assert_eq!(indicator[5], Data::Float(0.125));
         let task = row(6, "Śrem");
         assert_eq!(
             task[1],
