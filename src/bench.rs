@@ -353,3 +353,107 @@ pub async fn certificates(db: &Db, people: usize) -> AppResult<String> {
             .unwrap_or_else(|| "n/a".into()),
     ))
 }
+
+/// The programme `synth`, generated at the national scale first if it is missing (with a line
+/// saying how long that took).
+async fn synth_programme(db: &Db) -> AppResult<(crate::db::programmes::Programme, String)> {
+    if let Some(programme) = programmes::find_programme(db, "synth").await? {
+        return Ok((programme, String::new()));
+    }
+    let summary = crate::synth::generate(db, crate::synth::Scale::NATIONAL).await?;
+    let programme = programmes::find_programme(db, "synth")
+        .await?
+        .ok_or(crate::error::AppError::NotFound)?;
+    Ok((programme, format!("{summary}\n")))
+}
+
+/// Median, fastest and slowest of `times` (ms), sorted in place.
+fn spread(times: &mut [f64]) -> (f64, f64, f64) {
+    times.sort_by(f64::total_cmp);
+    (times[times.len() / 2], times[0], times[times.len() - 1])
+}
+
+/// Times `runs` JSON reports (staff-facing, serialised as the API does) of one cohort of `synth`
+/// and of the whole programme: median, fastest and slowest, sizes and peak memory.
+pub async fn report(db: &Db, runs: usize) -> AppResult<String> {
+    use crate::service::reports::{Facing, cohort_of, programme_of};
+
+    let (programme, generated) = synth_programme(db).await?;
+    let mut cohorts = crate::db::programmes::cohorts_of(db, programme.id).await?;
+    cohorts.sort_by(|a, b| a.slug.cmp(&b.slug));
+    // All synth cohorts are alike; the middle one stands for them.
+    let Some(cohort) = cohorts.get(cohorts.len() / 2).cloned() else {
+        return Err(crate::error::AppError::NotFound);
+    };
+    let runs = runs.max(1);
+    // The first report opens the pool's connections (one per query run together): timed apart,
+    // since a running server has them open already.
+    let started = Instant::now();
+    cohort_of(db, &cohort, Facing::Staff).await?;
+    let first_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let (mut cohort_ms, mut programme_ms) = (Vec::with_capacity(runs), Vec::with_capacity(runs));
+    let (mut cohort_size, mut programme_size) = (0, 0);
+    for _ in 0..runs {
+        let started = Instant::now();
+        let report = cohort_of(db, &cohort, Facing::Staff).await?;
+        let json = serde_json::to_vec(&report).map_err(anyhow::Error::from)?;
+        cohort_ms.push(started.elapsed().as_secs_f64() * 1000.0);
+        cohort_size = json.len();
+    }
+    for _ in 0..runs {
+        let started = Instant::now();
+        let report = programme_of(db, &programme, Facing::Staff).await?;
+        let json = serde_json::to_vec(&report).map_err(anyhow::Error::from)?;
+        programme_ms.push(started.elapsed().as_secs_f64() * 1000.0);
+        programme_size = json.len();
+    }
+    let (c_median, c_min, c_max) = spread(&mut cohort_ms);
+    let (p_median, p_min, p_max) = spread(&mut programme_ms);
+    let (peak, rss) = memory_mib();
+    Ok(format!(
+        "{generated}JSON results reports of synth on {} ({runs} runs each, staff-facing; the very first, \
+         which opens the database connections, took {first_ms:.1} ms):\n  \
+         cohort {}: median {c_median:.1} ms, min {c_min:.1} ms, max {c_max:.1} ms, {:.1} KB\n  \
+         programme ({} cohorts): median {:.3} s, min {:.3} s, max {:.3} s, {:.1} KB\n  \
+         process memory: peak {:.0} MiB, now {:.0} MiB",
+        db.backend().as_str(),
+        cohort.slug,
+        cohort_size as f64 / 1024.0,
+        cohorts.len(),
+        p_median / 1000.0,
+        p_min / 1000.0,
+        p_max / 1000.0,
+        programme_size as f64 / 1024.0,
+        peak.unwrap_or(f64::NAN),
+        rss.unwrap_or(f64::NAN),
+    ))
+}
+
+/// Streams the attendance CSV of `synth` (every mark, one row each) into a sink: rows, MB,
+/// seconds, rows/s, and the process's peak memory before and after, to show it stays flat.
+pub async fn attendance_export(db: &Db) -> AppResult<String> {
+    use crate::service::attendance_export::write_csv;
+
+    let (programme, generated) = synth_programme(db).await?;
+    // Forget the peak of whatever came before (generating synth): Linux resets VmHWM on "5".
+    let reset = std::fs::write("/proc/self/clear_refs", "5").is_ok();
+    let (peak_before, rss_before) = memory_mib();
+    let started = Instant::now();
+    let mut sink = rocket::tokio::io::sink();
+    let written = write_csv(db, &programme, crate::i18n::Lang::Pl, &mut sink).await?;
+    let seconds = started.elapsed().as_secs_f64();
+    let (peak_after, rss_after) = memory_mib();
+    Ok(format!(
+        "{generated}attendance CSV of synth on {}: {} rows, {:.1} MB in {seconds:.2} s = {:.0} rows/s; \
+         process memory: peak {:.0} MiB before{}, {:.0} MiB after (resident {:.0} → {:.0} MiB)",
+        db.backend().as_str(),
+        written.rows,
+        written.bytes as f64 / 1_000_000.0,
+        written.rows as f64 / seconds.max(1e-9),
+        peak_before.unwrap_or(f64::NAN),
+        if reset { " (reset)" } else { "" },
+        peak_after.unwrap_or(f64::NAN),
+        rss_before.unwrap_or(f64::NAN),
+        rss_after.unwrap_or(f64::NAN),
+    ))
+}

@@ -1,5 +1,5 @@
 //! The command line (CONTRACT.md): `serve` (default), `migrate`, `user`, `token`, `gminy load`,
-//! `import`, `certificates`, `report`, `demo`.
+//! `import`, `export`, `certificates`, `report`, `demo`.
 //! Exit codes: 0 success, 1 failure with a message on stderr, 2 bad usage.
 
 use std::path::PathBuf;
@@ -59,6 +59,9 @@ enum Command {
     /// Benchmarks quoted in closing notes (run on a scratch database)
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Export data to files
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// Issue certificates to every eligible enrolment of a cohort that never held one, and write
     /// all its valid certificates as PDFs into a ZIP
     Certificates {
@@ -125,6 +128,16 @@ enum BenchCommand {
         #[arg(long, default_value_t = 1_000)]
         people: usize,
     },
+    /// Time the JSON results report of one cohort and of the whole `synth` programme (generated
+    /// at the national scale first if missing): median, min and max
+    Report {
+        /// Runs of each report
+        #[arg(long, default_value_t = 10)]
+        runs: usize,
+    },
+    /// Stream the attendance CSV of `synth` (generated first if missing) into a sink: rows/s and
+    /// peak memory before and after
+    AttendanceExport,
     /// Time rendering the attendance-list PDF of an activity: ms per list and its size
     AttendanceList {
         /// People on the list
@@ -133,6 +146,21 @@ enum BenchCommand {
         /// Renders to time (after one warm-up that also parses the fonts)
         #[arg(long, default_value_t = 20)]
         runs: usize,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// Every attendance mark of a programme, one CSV row each (UTF-8 with BOM, `;`), streamed
+    Attendance {
+        /// Programme id or slug
+        #[arg(long)]
+        programme: String,
+        /// The CSV file to write
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value = "pl", value_parser = ["pl", "en"])]
+        lang: String,
     },
 }
 
@@ -268,6 +296,23 @@ async fn dispatch(command: Command, figment: rocket::figment::Figment) -> anyhow
             println!("{report}");
             Ok(())
         }
+        Command::Bench(BenchCommand::Report { runs }) => {
+            let report = crate::bench::report(&db, runs).await.map_err(explain)?;
+            println!("{report}");
+            Ok(())
+        }
+        Command::Bench(BenchCommand::AttendanceExport) => {
+            let report = crate::bench::attendance_export(&db)
+                .await
+                .map_err(explain)?;
+            println!("{report}");
+            Ok(())
+        }
+        Command::Export(ExportCommand::Attendance {
+            programme,
+            out,
+            lang,
+        }) => export_attendance(&db, &programme, &out, &lang).await,
         Command::Synth { scale } => {
             let scale = crate::synth::Scale::parse(&scale).unwrap_or(crate::synth::Scale::NATIONAL);
             let report = crate::synth::generate(&db, scale).await.map_err(explain)?;
@@ -527,6 +572,34 @@ async fn certificates(
         "{slug}: {} newly issued, {count} valid certificates written to {}",
         issued.len(),
         out.display()
+    );
+    Ok(())
+}
+
+async fn export_attendance(
+    db: &Db,
+    programme: &str,
+    out: &std::path::Path,
+    lang: &str,
+) -> anyhow::Result<()> {
+    use crate::service::attendance_export::{start_cli, write_csv};
+    let programme = start_cli(db, programme).await.map_err(|e| match e {
+        AppError::NotFound => anyhow::anyhow!("no programme with id or slug {programme}"),
+        other => explain(other),
+    })?;
+    let mut file = rocket::tokio::fs::File::create(out)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", out.display()))?;
+    let lang = Lang::parse(lang).unwrap_or_default();
+    let written = write_csv(db, &programme, lang, &mut file)
+        .await
+        .map_err(explain)?;
+    println!(
+        "{}: {} attendance marks written to {} ({} bytes)",
+        programme.slug,
+        written.rows,
+        out.display(),
+        written.bytes
     );
     Ok(())
 }

@@ -94,6 +94,16 @@ async fn get_bytes(browser: &Browser, path: &str) -> (Status, Vec<u8>) {
     (status, res.into_bytes().await.unwrap_or_default())
 }
 
+/// The `value` of the small-cell threshold field on the programme page.
+fn threshold_field(page: &str) -> &str {
+    let input = page
+        .split("<input id=\"f-small_cell_threshold\"")
+        .nth(1)
+        .expect("the threshold field");
+    let value = input.split("value=\"").nth(1).expect("a value");
+    &value[..value.find('"').unwrap()]
+}
+
 fn xlsx_cells(bytes: &[u8]) -> Vec<Vec<String>> {
     use calamine::{Reader, Xlsx};
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).expect("an XLSX file");
@@ -194,6 +204,59 @@ both_backends! {
         let (status, page) = upload(&coordinator, "/cohorts/sremska/import", OK_CSV.as_bytes(), &[]).await;
         assert_eq!(status, Status::UnprocessableEntity);
         assert!(page.contains("jest już zapisany w tej edycji"));
+    }
+
+    async fn a_coordinator_sets_the_funder_small_cell_threshold_on_the_programme_page(app) {
+        const THRESHOLD: &str = "SELECT CAST(small_cell_threshold AS BIGINT) FROM programmes";
+        const AUDITED: &str =
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'programme.small_cell_threshold'";
+        let (_, coordinator, _) = app.signed_in("koordynator@test.pl", Role::Coordinator).await;
+        programme_and_cohort(&coordinator).await;
+        let page_path = "/programmes/akademia-rzecznictwa-wielkopolska";
+        let path = "/programmes/akademia-rzecznictwa-wielkopolska/small-cells";
+        let (_, page) = coordinator.get(page_path).await;
+        assert!(page.contains("Raporty dla grantodawców"), "{page}");
+        assert!(page.contains("<label for=\"f-small_cell_threshold\">Ukrywaj w raportach dla grantodawców liczby osób narażonych na wykluczenie mniejsze niż</label>"));
+        assert_eq!(threshold_field(&page), "3", "the default is shown");
+
+        let (status, location, body) = coordinator.post_form(path, &[("small_cell_threshold", "5")]).await;
+        assert_eq!(status, Status::SeeOther, "{body}");
+        assert_eq!(location.as_deref(), Some("/programmes/akademia-rzecznictwa-wielkopolska#small-cells"));
+        let (_, page) = coordinator.get(page_path).await;
+        assert!(page.contains("Zapisano próg ukrywania małych liczb"), "{page}");
+        assert_eq!(threshold_field(&page), "5");
+        assert_eq!(app.count(THRESHOLD).await, 5);
+        assert_eq!(app.count(AUDITED).await, 1);
+
+        // without the CSRF token nothing changes
+        let (status, _, _) = coordinator.post_raw(path, &[("small_cell_threshold", "7")]).await;
+        assert_eq!(status, Status::Forbidden);
+        assert_eq!(app.count(THRESHOLD).await, 5);
+
+        for bad in ["0", "99", "abc", ""] {
+            let (status, location, _) = coordinator.post_form(path, &[("small_cell_threshold", bad)]).await;
+            assert_eq!(status, Status::SeeOther, "{bad:?}");
+            assert_eq!(location.as_deref(), Some("/programmes/akademia-rzecznictwa-wielkopolska#small-cells"));
+            let (_, page) = coordinator.get(page_path).await;
+            assert!(page.contains("Pole „Ukrywaj w raportach dla grantodawców liczby osób narażonych na wykluczenie mniejsze niż”: Próg małych liczebności to liczba całkowita od 1 do 50."), "{bad:?}: {page}");
+            assert_eq!(threshold_field(&page), "5");
+        }
+        coordinator.get(&format!("{page_path}?lang=en")).await;
+        coordinator.post_form(path, &[("small_cell_threshold", "abc")]).await;
+        let (_, page) = coordinator.get(page_path).await;
+        assert!(page.contains("The field “In reports for funders, hide counts of people at risk of exclusion smaller than”: The small-cell threshold is a whole number from 1 to 50."), "{page}");
+        assert_eq!(app.count(THRESHOLD).await, 5);
+
+        for role in [Role::Trainer, Role::Funder] {
+            let (_, browser, _) = app.signed_in(&format!("{}@test.pl", role.as_str()), role).await;
+            let (status, _, _) = browser.post_form(path, &[("small_cell_threshold", "2")]).await;
+            assert_eq!(status, Status::Forbidden, "{role:?}");
+        }
+        let (_, other, _) = app.signed_in("inny.koordynator@test.pl", Role::Coordinator).await;
+        let (status, _, _) = other.post_form(path, &[("small_cell_threshold", "2")]).await;
+        assert_eq!(status, Status::NotFound, "another programme's coordinator");
+        assert_eq!(app.count(THRESHOLD).await, 5);
+        assert_eq!(app.count(AUDITED).await, 1);
     }
 
     async fn templates_and_exports_open_in_excel_and_exports_are_audited_and_coordinator_only(app) {

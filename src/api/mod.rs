@@ -3,6 +3,7 @@
 
 pub mod activities;
 pub mod attendance;
+pub mod attendance_export;
 pub mod body;
 pub mod certificates;
 pub mod enrolments;
@@ -40,6 +41,7 @@ pub fn routes() -> Vec<Route> {
         enrolments::routes(),
         activities::routes(),
         attendance::routes(),
+        attendance_export::routes(),
         certificates::routes(),
         tasks::routes(),
         surveys::routes(),

@@ -6,8 +6,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    ErrorBody, ErrorDetailBody, activities, attendance, certificates, enrolments, gminy,
-    indicators, me, programmes, reports, surveys, tasks,
+    ErrorBody, ErrorDetailBody, activities, attendance, attendance_export, certificates,
+    enrolments, gminy, indicators, me, programmes, reports, surveys, tasks,
 };
 
 #[derive(OpenApi)]
@@ -55,6 +55,7 @@ use super::{
         attendance::list_evidence,
         attendance::upload_evidence,
         attendance::download_evidence,
+        attendance_export::programme_attendance_csv,
         certificates::list,
         certificates::issue,
         certificates::standing,
@@ -70,6 +71,10 @@ use super::{
         tasks::get_task,
         tasks::update,
         tasks::remove,
+        tasks::list_evidence,
+        tasks::upload_evidence,
+        tasks::download_evidence,
+        tasks::remove_evidence,
         surveys::list_items,
         surveys::add_item,
         surveys::update_item,

@@ -1,20 +1,33 @@
-//! Commissioned public tasks of a cohort (the outcome register).
+//! Commissioned public tasks of a cohort (the outcome register) and their documents.
 
 use chrono::NaiveDate;
-use rocket::http::Status;
+use rocket::data::{Data, ToByteUnit};
+use rocket::http::{ContentType, Status};
 use rocket::serde::json::Json;
 use rocket::{Route, delete, get, post, put, routes};
 use serde::{Deserialize, Serialize};
 
+use super::attendance::EvidenceOut;
 use super::{ApiJson, ApiStaff, DbState};
 use crate::db::Id;
-use crate::db::tasks::TaskRow;
+use crate::db::tasks::{TaskEvidence, TaskRow};
 use crate::domain::task::TaskStatus;
 use crate::error::{AppError, AppResult};
+use crate::service::evidence::MAX_EVIDENCE_BYTES;
 use crate::service::tasks::{self as service, TaskInput};
 
 pub fn routes() -> Vec<Route> {
-    routes![list, create, get_task, update, remove]
+    routes![
+        list,
+        create,
+        get_task,
+        update,
+        remove,
+        list_evidence,
+        upload_evidence,
+        download_evidence,
+        remove_evidence
+    ]
 }
 
 fn parse_id(id: &str) -> AppResult<Id> {
@@ -180,5 +193,90 @@ pub async fn update(
 #[delete("/tasks/<id>")]
 pub async fn remove(db: &DbState, user: ApiStaff, id: &str) -> AppResult<Status> {
     service::delete(db, &user.0, parse_id(id)?).await?;
+    Ok(Status::NoContent)
+}
+
+impl From<TaskEvidence> for EvidenceOut {
+    fn from(d: TaskEvidence) -> Self {
+        EvidenceOut {
+            id: d.id,
+            file_name: d.file_name,
+            content_type: d.content_type,
+            size_bytes: d.size_bytes,
+            sha256: d.sha256,
+            uploaded_by: d.uploaded_by_name,
+            uploaded_at: d.uploaded_at,
+        }
+    }
+}
+
+/// The task's documents (a resolution, an announcement, a signed contract), newest first. Never
+/// for funders: they may hold personal data.
+#[utoipa::path(get, path = "/api/v1/tasks/{id}/evidence", tag = "outcomes",
+    params(("id" = String, Path, description = "task id")),
+    responses((status = 200, body = [EvidenceOut]), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+#[get("/tasks/<id>/evidence")]
+pub async fn list_evidence(
+    db: &DbState,
+    user: ApiStaff,
+    id: &str,
+) -> AppResult<Json<Vec<EvidenceOut>>> {
+    let list = service::evidence(db, &user.0, parse_id(id)?).await?;
+    Ok(Json(list.into_iter().map(Into::into).collect()))
+}
+
+/// Uploads a document of the task (the request body: PDF, JPEG or PNG, judged by content, at
+/// most 10 MB); earlier documents are kept.
+#[utoipa::path(post, path = "/api/v1/tasks/{id}/evidence", tag = "outcomes",
+    params(("id" = String, Path, description = "task id"),
+           ("name" = Option<String>, Query, description = "the file's name")),
+    request_body(content = Vec<u8>, content_type = "application/pdf"),
+    responses((status = 201, body = EvidenceOut), (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+#[post("/tasks/<id>/evidence?<name>", data = "<data>")]
+pub async fn upload_evidence(
+    db: &DbState,
+    user: ApiStaff,
+    id: &str,
+    name: Option<&str>,
+    data: Data<'_>,
+) -> AppResult<(Status, Json<EvidenceOut>)> {
+    // One byte over the limit is read, so a larger file is refused with the size error.
+    let bytes = data
+        .open((MAX_EVIDENCE_BYTES + 1).bytes())
+        .into_bytes()
+        .await
+        .map_err(|e| AppError::Unexpected(e.into()))?
+        .into_inner();
+    let stored = service::upload_evidence(db, &user.0, parse_id(id)?, name.unwrap_or(""), &bytes);
+    Ok((Status::Created, Json(stored.await?.into())))
+}
+
+/// One document's file.
+#[utoipa::path(get, path = "/api/v1/task-evidence/{id}", tag = "outcomes",
+    params(("id" = String, Path, description = "document id")),
+    responses((status = 200, description = "the file"), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+#[get("/task-evidence/<id>")]
+pub async fn download_evidence(
+    db: &DbState,
+    user: ApiStaff,
+    id: &str,
+) -> AppResult<(ContentType, Vec<u8>)> {
+    let (meta, bytes) = service::evidence_file(db, &user.0, parse_id(id)?).await?;
+    let content_type =
+        ContentType::parse_flexible(&meta.content_type).unwrap_or(ContentType::Binary);
+    Ok((content_type, bytes))
+}
+
+/// Removes a document uploaded by mistake (audited with its name and hash).
+#[utoipa::path(delete, path = "/api/v1/task-evidence/{id}", tag = "outcomes",
+    params(("id" = String, Path, description = "document id")),
+    responses((status = 204, description = "removed"), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+#[delete("/task-evidence/<id>")]
+pub async fn remove_evidence(db: &DbState, user: ApiStaff, id: &str) -> AppResult<Status> {
+    service::remove_evidence(db, &user.0, parse_id(id)?).await?;
     Ok(Status::NoContent)
 }

@@ -5,6 +5,7 @@
 
 pub mod activities;
 pub mod attendance;
+pub mod attendance_export;
 pub mod audit;
 pub mod certificates;
 pub mod enrolments;

@@ -19,6 +19,7 @@ use crate::domain::attendance::{Mark, Session, Summary, summarise};
 use crate::error::{AppError, AppResult, ValidationErrors};
 use crate::i18n::Msg;
 use crate::service::activities::{Access, ActivityView, RosterBook, activity_with_book};
+use crate::service::evidence::{self, CheckedFile};
 use crate::service::programmes::cohort_for;
 
 /// How long before the start marking opens.
@@ -265,36 +266,7 @@ pub async fn load_cohort(db: &Db, cohort: Cohort) -> AppResult<CohortAttendance>
     })
 }
 
-/// Largest scan accepted.
-pub const MAX_EVIDENCE_BYTES: usize = 10 * 1024 * 1024;
-
-/// The kind of a scan judged by its first bytes (not its name): PDF, JPEG or PNG.
-pub fn sniff(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
-    if bytes.starts_with(b"%PDF-") {
-        Some(("pdf", "application/pdf"))
-    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some(("jpg", "image/jpeg"))
-    } else if bytes.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]) {
-        Some(("png", "image/png"))
-    } else {
-        None
-    }
-}
-
-/// A file name safe to store and to send back: the base name, printable, at most 120 characters.
-fn clean_name(name: &str, ext: &str) -> String {
-    let base = name.rsplit(['/', '\\']).next().unwrap_or("").trim();
-    let cleaned: String = base
-        .chars()
-        .filter(|c| !c.is_control() && *c != '"')
-        .take(120)
-        .collect();
-    if cleaned.is_empty() {
-        format!("lista-obecnosci.{ext}")
-    } else {
-        cleaned
-    }
-}
+pub use crate::service::evidence::MAX_EVIDENCE_BYTES;
 
 /// Stores a scan of the signed list (its trainers and coordinators); earlier scans are kept.
 pub async fn upload_evidence(
@@ -305,20 +277,11 @@ pub async fn upload_evidence(
     bytes: &[u8],
 ) -> AppResult<db_attendance::Evidence> {
     access(db, user, id).await?;
-    if bytes.is_empty() {
-        return Err(crate::error::invalid("file", "err.required"));
-    }
-    if bytes.len() > MAX_EVIDENCE_BYTES {
-        return Err(crate::error::invalid(
-            "file",
-            Msg::new("err.evidence_too_large").arg("mb", MAX_EVIDENCE_BYTES / 1024 / 1024),
-        ));
-    }
-    let Some((ext, content_type)) = sniff(bytes) else {
-        return Err(crate::error::invalid("file", "err.evidence_type"));
-    };
-    let sha256 = crate::domain::token::sha256_hex(bytes);
-    let name = clean_name(file_name, ext);
+    let CheckedFile {
+        name,
+        content_type,
+        sha256,
+    } = evidence::check(file_name, bytes, "lista-obecnosci")?;
     let mut tx = db.begin().await?;
     let evidence_id = db_attendance::insert_evidence(
         &mut tx,
@@ -377,23 +340,6 @@ mod tests {
 
     fn t(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
-    }
-
-    #[test]
-    fn scans_are_judged_by_content_and_names_are_cleaned() {
-        assert_eq!(sniff(b"%PDF-1.7 ...").map(|s| s.0), Some("pdf"));
-        assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0]).map(|s| s.0), Some("jpg"));
-        assert_eq!(
-            sniff(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0]).map(|s| s.0),
-            Some("png")
-        );
-        assert_eq!(sniff(b"MZ\x90\x00 not a scan"), None);
-        assert_eq!(sniff(b"<html>%PDF-"), None);
-        assert_eq!(
-            clean_name("C:\\skany\\lista \"1\".pdf", "pdf"),
-            "lista 1.pdf"
-        );
-        assert_eq!(clean_name("", "png"), "lista-obecnosci.png");
     }
 
     #[test]

@@ -3,10 +3,12 @@
 
 pub mod activities;
 pub mod attendance;
+pub mod attendance_export;
 pub mod auth;
 pub mod calendar;
 pub mod certificates;
 pub mod enrolments;
+pub mod evidence;
 pub mod exports;
 pub mod gminy;
 pub mod import;

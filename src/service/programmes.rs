@@ -369,12 +369,23 @@ pub fn check_small_cell_threshold(threshold: i64) -> AppResult<i32> {
     i32::try_from(threshold)
         .ok()
         .filter(|t| (1..=MAX_SMALL_CELL_THRESHOLD).contains(t))
-        .ok_or_else(|| {
-            invalid(
-                "small_cell_threshold",
-                crate::i18n::Msg::new("report.err.threshold").arg("max", MAX_SMALL_CELL_THRESHOLD),
-            )
-        })
+        .ok_or_else(threshold_error)
+}
+
+/// A small-cell threshold as typed into a form (`5`, ` 5 `); text that is not a whole number gets
+/// the same 422 as a number out of range.
+pub fn parse_small_cell_threshold(text: &str) -> AppResult<i32> {
+    match text.trim().parse::<i64>() {
+        Ok(threshold) => check_small_cell_threshold(threshold),
+        Err(_) => Err(threshold_error()),
+    }
+}
+
+fn threshold_error() -> AppError {
+    invalid(
+        "small_cell_threshold",
+        crate::i18n::Msg::new("report.err.threshold").arg("max", MAX_SMALL_CELL_THRESHOLD),
+    )
 }
 
 /// Sets the threshold below which funder-facing counts about at-risk participants show as "<N"
@@ -586,5 +597,18 @@ mod tests {
         assert!(parse_amount("12,345").is_err());
         assert!(parse_amount("abc").is_err());
         assert!(parse_amount("-5").is_err());
+    }
+
+    #[test]
+    fn small_cell_thresholds_from_a_form() {
+        assert_eq!(parse_small_cell_threshold(" 5 ").ok(), Some(5));
+        assert_eq!(parse_small_cell_threshold("1").ok(), Some(1));
+        assert_eq!(
+            parse_small_cell_threshold("50").ok(),
+            Some(MAX_SMALL_CELL_THRESHOLD)
+        );
+        for bad in ["0", "51", "-3", "abc", "", "2.5", "99999999999"] {
+            assert!(parse_small_cell_threshold(bad).is_err(), "{bad:?}");
+        }
     }
 }

@@ -1,13 +1,15 @@
 //! The register of public tasks the cohort's gminas commissioned to NGOs: the outcome funders ask
-//! about. Coordinators of the programme record, correct and remove tasks; every change is audited.
+//! about. Coordinators of the programme record, correct and remove tasks and keep their documents
+//! (uploaded files; never shown to funders: they may hold personal data); every change is audited.
 
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::{Value, json};
 
-use super::programmes::{cohort_for, parse_amount, parse_date, required_text};
+use super::evidence::{self, CheckedFile};
+use super::programmes::{cohort_for, manages, parse_amount, parse_date, required_text};
 use crate::db::audit::{self, Actor, Change};
 use crate::db::programmes::Cohort;
-use crate::db::tasks::{self as store, TaskFields, TaskRow};
+use crate::db::tasks::{self as store, NewTaskEvidence, TaskEvidence, TaskFields, TaskRow};
 use crate::db::users::User;
 use crate::db::{Db, Id, gminy, now};
 use crate::domain::task::{TaskStatus, groups_text, parse_groups};
@@ -136,18 +138,19 @@ async fn validate(db: &Db, input: &TaskInput) -> AppResult<TaskFields> {
     })
 }
 
+/// An audited change of task `id` (its fields, or one of its documents).
 fn change(
     action: &'static str,
     id: Id,
-    before: Option<&TaskRow>,
-    after: Option<&TaskFields>,
+    before: Option<Value>,
+    after: Option<Value>,
 ) -> Change<'static> {
     Change {
         action,
         entity: "commissioned_task",
         entity_id: Some(id.to_string()),
-        before: before.map(|b| json!(b)),
-        after: after.map(|a| json!(a)),
+        before,
+        after,
     }
 }
 
@@ -177,7 +180,7 @@ pub async fn create_in(
     audit::record(
         &mut tx,
         actor,
-        change("task.create", id, None, Some(&fields)),
+        change("task.create", id, None, Some(json!(fields))),
     )
     .await?;
     tx.commit().await?;
@@ -192,13 +195,14 @@ pub async fn update(db: &Db, user: &User, id: Id, input: &TaskInput) -> AppResul
     audit::record(
         &mut tx,
         &Actor::user(user),
-        change("task.update", id, Some(&before), Some(&fields)),
+        change("task.update", id, Some(json!(before)), Some(json!(fields))),
     )
     .await?;
     tx.commit().await?;
     store::find(db, id).await?.ok_or(AppError::NotFound)
 }
 
+/// Removes a task with its documents, in one transaction.
 pub async fn delete(db: &Db, user: &User, id: Id) -> AppResult<Cohort> {
     let (before, cohort) = task_for(db, user, id).await?;
     let mut tx = db.begin().await?;
@@ -206,9 +210,89 @@ pub async fn delete(db: &Db, user: &User, id: Id) -> AppResult<Cohort> {
     audit::record(
         &mut tx,
         &Actor::user(user),
-        change("task.delete", id, Some(&before), None),
+        change("task.delete", id, Some(json!(before)), None),
     )
     .await?;
     tx.commit().await?;
     Ok(cohort)
+}
+
+/// What the audit keeps of a document: enough to recognise it, not its content.
+fn file_record(id: Id, name: &str, bytes: i64, sha256: &str) -> Value {
+    json!({ "evidence": id, "file": name, "bytes": bytes, "sha256": sha256 })
+}
+
+/// Stores a document of the task (PDF, JPEG or PNG judged by content, at most 10 MB) for whoever
+/// may edit the task; earlier documents are kept.
+pub async fn upload_evidence(
+    db: &Db,
+    user: &User,
+    id: Id,
+    file_name: &str,
+    bytes: &[u8],
+) -> AppResult<TaskEvidence> {
+    task_for(db, user, id).await?;
+    let CheckedFile {
+        name,
+        content_type,
+        sha256,
+    } = evidence::check(file_name, bytes, "dokument")?;
+    let new = NewTaskEvidence {
+        task_id: id,
+        file_name: &name,
+        content_type,
+        sha256: &sha256,
+        content: bytes,
+        uploaded_by: user.id,
+    };
+    let mut tx = db.begin().await?;
+    let evidence_id = store::insert_evidence(&mut tx, &new).await?;
+    let file = file_record(evidence_id, &name, bytes.len() as i64, &sha256);
+    let change = change("task.evidence_upload", id, None, Some(file));
+    audit::record(&mut tx, &Actor::user(user), change).await?;
+    tx.commit().await?;
+    store::find_evidence(db, evidence_id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// A task's documents, newest first.
+pub async fn evidence(db: &Db, user: &User, id: Id) -> AppResult<Vec<TaskEvidence>> {
+    task_for(db, user, id).await?;
+    Ok(store::evidence_of(db, id).await?)
+}
+
+/// A document for whoever may edit its task: funders and trainers 403 whether or not it exists.
+async fn evidence_for(db: &Db, user: &User, evidence_id: Id) -> AppResult<TaskEvidence> {
+    if !manages(user) {
+        return Err(AppError::Forbidden);
+    }
+    let meta = store::find_evidence(db, evidence_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    task_for(db, user, meta.task_id).await?;
+    Ok(meta)
+}
+
+/// One document with its bytes.
+pub async fn evidence_file(
+    db: &Db,
+    user: &User,
+    evidence_id: Id,
+) -> AppResult<(TaskEvidence, Vec<u8>)> {
+    let meta = evidence_for(db, user, evidence_id).await?;
+    let bytes = store::evidence_content(db, evidence_id).await?;
+    Ok((meta, bytes))
+}
+
+/// Removes one document (uploaded by mistake); the audit keeps its name and hash.
+pub async fn remove_evidence(db: &Db, user: &User, evidence_id: Id) -> AppResult<TaskEvidence> {
+    let meta = evidence_for(db, user, evidence_id).await?;
+    let mut tx = db.begin().await?;
+    store::delete_evidence(&mut tx, evidence_id).await?;
+    let file = file_record(meta.id, &meta.file_name, meta.size_bytes, &meta.sha256);
+    let change = change("task.evidence_remove", meta.task_id, Some(file), None);
+    audit::record(&mut tx, &Actor::user(user), change).await?;
+    tx.commit().await?;
+    Ok(meta)
 }

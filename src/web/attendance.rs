@@ -24,6 +24,7 @@ use crate::service::exports::{self, Format};
 use crate::web::cohorts::{Download, xlsx_type};
 use crate::web::csrf::CsrfForm;
 use crate::web::session::{CurrentUser, StaffUser};
+use crate::web::upload::read_upload;
 use crate::web::{Ctx, options};
 
 pub fn routes() -> Vec<Route> {
@@ -279,23 +280,7 @@ async fn upload_evidence(
 ) -> AppResult<Flash<Redirect>> {
     let id = parse_id(a)?;
     let back = format!("/activities/{id}/attendance#evidence");
-    let mut bytes = Vec::new();
-    let mut name = String::new();
-    if let Some(file) = form.0.file.as_ref().filter(|f| f.len() > 0) {
-        use rocket::tokio::io::AsyncReadExt;
-        let mut reader = file
-            .open()
-            .await
-            .map_err(|e| AppError::Unexpected(e.into()))?;
-        reader
-            .read_to_end(&mut bytes)
-            .await
-            .map_err(|e| AppError::Unexpected(e.into()))?;
-        name = file
-            .raw_name()
-            .map(|n| n.dangerous_unsafe_unsanitized_raw().as_str().to_owned())
-            .unwrap_or_default();
-    }
+    let (name, bytes) = read_upload(form.0.file.as_ref()).await?;
     match service::upload_evidence(db, &user.0, id, &name, &bytes).await {
         Ok(_) => Ok(Flash::success(Redirect::to(back), ctx.t("evidence.saved"))),
         Err(AppError::Validation(errors)) => {

@@ -23,6 +23,7 @@ use crate::service::programmes::cohort_for;
 use crate::web::csrf::CsrfForm;
 use crate::web::options;
 use crate::web::session::StaffUser;
+use crate::web::upload::read_upload;
 use crate::web::{Ctx, done, error_map};
 
 pub fn routes() -> Vec<Route> {
@@ -365,18 +366,10 @@ async fn import_upload(
 ) -> FormResult {
     let cohort = cohort_for(db, &staff.0, c).await?;
     let f = form.0;
-    let mut bytes = Vec::new();
-    if let Some(content) = f.content.as_ref().filter(|t| !t.trim().is_empty()) {
-        bytes = content.as_bytes().to_vec();
-    } else if let Some(file) = f.file.as_ref().filter(|f| f.len() > 0) {
-        use rocket::tokio::io::AsyncReadExt;
-        file.open()
-            .await
-            .map_err(anyhow::Error::from)?
-            .read_to_end(&mut bytes)
-            .await
-            .map_err(anyhow::Error::from)?;
-    }
+    let bytes = match f.content.as_ref().filter(|t| !t.trim().is_empty()) {
+        Some(content) => content.as_bytes().to_vec(),
+        None => read_upload(f.file.as_ref()).await?.1,
+    };
     let page = |status: Status, extra: Value| -> FormResult {
         Ok(Either::Right((
             status,

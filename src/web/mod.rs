@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin;
 pub mod attendance;
+pub mod attendance_export;
 pub mod auth;
 pub mod base_url;
 pub mod certificates;
@@ -25,6 +26,7 @@ pub mod survey_links;
 pub mod surveys;
 pub mod tasks;
 pub mod templating;
+pub mod upload;
 pub mod verify;
 
 use std::collections::BTreeMap;
@@ -50,6 +52,7 @@ pub fn routes() -> Vec<Route> {
         programmes::routes(),
         schedule::routes(),
         attendance::routes(),
+        attendance_export::routes(),
         certificates::routes(),
         reports::routes(),
         tasks::routes(),

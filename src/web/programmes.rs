@@ -26,6 +26,7 @@ pub fn routes() -> Vec<Route> {
         edit_form,
         update,
         archive,
+        set_small_cells,
         add_member,
         remove_member,
         new_cohort_form,
@@ -172,7 +173,10 @@ async fn programme_page(
     let members = db_programmes::members(db, programme.id).await?;
     Ok(ctx.render(
         "programmes/show",
-        context! { programme => programme_view(&programme, ctx.lang), cohorts, members, ..extra },
+        context! {
+            programme => programme_view(&programme, ctx.lang), cohorts, members,
+            small_cells_max => service::MAX_SMALL_CELL_THRESHOLD, ..extra
+        },
     ))
 }
 
@@ -247,6 +251,43 @@ async fn archive(
         "programme.restored"
     };
     Ok(done(&ctx, format!("/programmes/{}", programme.slug), key))
+}
+
+#[derive(FromForm)]
+struct SmallCellsForm {
+    csrf_token: Option<String>,
+    #[field(default = String::new())]
+    small_cell_threshold: String,
+}
+csrf_protected!(SmallCellsForm);
+
+/// The threshold below which funder-facing reports show counts of at-risk participants as "<N".
+#[post("/programmes/<p>/small-cells", data = "<form>")]
+async fn set_small_cells(
+    ctx: Ctx,
+    db: &State<Db>,
+    staff: StaffUser,
+    p: &str,
+    form: CsrfForm<SmallCellsForm>,
+) -> AppResult<Flash<Redirect>> {
+    // Who may not edit the programme learns nothing from the value they sent.
+    let programme = service::programme_for(db, &staff.0, p).await?;
+    let key = programme.id.to_string();
+    let back = format!("/programmes/{}#small-cells", programme.slug);
+    let saved = match service::parse_small_cell_threshold(&form.0.small_cell_threshold) {
+        Ok(threshold) => service::set_small_cell_threshold(db, &staff.0, &key, threshold).await,
+        Err(e) => Err(e),
+    };
+    match saved {
+        Ok(_) => Ok(done(&ctx, back, "programme.small_cells_saved")),
+        Err(AppError::Validation(errors)) => {
+            let field = ctx.t("programme.small_cells_label");
+            let args = [("field", field), ("problem", errors.sentence(ctx.lang))];
+            let text = crate::i18n::tf(ctx.lang, "programme.field_error", &args);
+            Ok(Flash::error(Redirect::to(back), text))
+        }
+        Err(e) => Err(e),
+    }
 }
 
 #[derive(FromForm)]

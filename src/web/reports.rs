@@ -285,11 +285,14 @@ fn charts(report: &Report, lang: Lang) -> Vec<ChartView> {
         .iter()
         .map(|i| {
             let shown = match i.actual {
-                Some(actual) => format!(
-                    "{} / {}",
-                    out::decimal(actual, lang),
-                    out::decimal(i.target, lang)
-                ),
+                Some(actual) => {
+                    let unit = if i.unit == "%" { "\u{a0}%" } else { "" };
+                    format!(
+                        "{} / {}{unit}",
+                        out::decimal(actual, lang),
+                        out::decimal(i.target, lang)
+                    )
+                }
                 None => "—".to_owned(),
             };
             (i.name.clone(), i.progress, shown)

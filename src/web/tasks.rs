@@ -1,28 +1,42 @@
-//! The cohort's register of commissioned public tasks: the list with its totals, and the form to
-//! record, correct or remove a task.
+//! The cohort's register of commissioned public tasks: the list with its totals, the form to
+//! record, correct or remove a task, and the task's documents (uploaded files).
 
 use minijinja::{Value, context};
 use rocket::form::FromForm;
-use rocket::http::Status;
+use rocket::fs::TempFile;
+use rocket::http::{ContentType, Status};
 use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, State, get, post, routes};
 use rocket_dyn_templates::Template;
 
 use crate::csrf_protected;
 use crate::db::programmes::Cohort;
-use crate::db::tasks::TaskRow;
+use crate::db::tasks::{self as store, TaskRow};
 use crate::db::{Db, Id, enrolments, reference};
 use crate::domain::task::{TargetGroup, TaskStatus};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
-use crate::service::programmes::cohort_for;
+use crate::service::evidence::MAX_EVIDENCE_BYTES;
+use crate::service::programmes::{cohort_for, slugify};
 use crate::service::tasks::{self as service, TaskInput};
+use crate::web::cohorts::Download;
 use crate::web::csrf::CsrfForm;
 use crate::web::session::StaffUser;
+use crate::web::upload::read_upload;
 use crate::web::{Ctx, done, error_map};
 
 pub fn routes() -> Vec<Route> {
-    routes![list, new_form, create, edit_form, update, remove]
+    routes![
+        list,
+        new_form,
+        create,
+        edit_form,
+        update,
+        remove,
+        upload_evidence,
+        download_evidence,
+        remove_evidence
+    ]
 }
 
 fn parse_id(id: &str) -> AppResult<Id> {
@@ -60,7 +74,7 @@ fn task_view(ctx: &Ctx, t: &TaskRow) -> Value {
         amount => t.amount_grosze.map(|g| money(g, ctx.lang)).unwrap_or_else(|| "—".into()),
         on => t.commissioned_on.format("%d.%m.%Y").to_string(),
         status => ctx.t(t.status.label_key()), counts => t.status.counts(), is_new => t.is_new,
-        groups => groups.join(", "), evidence_url => &t.evidence_url,
+        groups => groups.join(", "), evidence_url => &t.evidence_url, files => t.evidence_files,
     }
 }
 
@@ -206,9 +220,23 @@ async fn form_page(
         Some(id) => format!("/tasks/{id}"),
         None => format!("/cohorts/{}/tasks", cohort.slug),
     };
+    // The callers have authorised the task already.
+    let evidence: Vec<Value> = match task {
+        Some(id) => store::evidence_of(db, id).await?,
+        None => Vec::new(),
+    }
+    .iter()
+    .map(|e| {
+        context! { id => e.id, name => &e.file_name, kb => (e.size_bytes + 1023) / 1024,
+        by => &e.uploaded_by_name, at => e.uploaded_at.to_rfc3339() }
+    })
+    .collect();
     Ok(ctx.render(
         "tasks/form",
-        context! { cohort, task, action, values, errors, teams, spheres, modes, statuses, target_groups },
+        context! {
+            cohort, task, action, values, errors, teams, spheres, modes, statuses, target_groups,
+            evidence, max_mb => MAX_EVIDENCE_BYTES / 1024 / 1024,
+        },
     ))
 }
 
@@ -312,6 +340,79 @@ async fn remove(
     ))
 }
 
+#[derive(FromForm)]
+struct EvidenceForm<'r> {
+    csrf_token: Option<String>,
+    file: Option<TempFile<'r>>,
+}
+csrf_protected!(EvidenceForm<'_>);
+
+#[post("/tasks/<id>/evidence", data = "<form>")]
+async fn upload_evidence(
+    ctx: Ctx,
+    db: &State<Db>,
+    staff: StaffUser,
+    id: &str,
+    form: CsrfForm<EvidenceForm<'_>>,
+) -> AppResult<Flash<Redirect>> {
+    let id = parse_id(id)?;
+    let back = format!("/tasks/{id}/edit#evidence");
+    let (name, bytes) = read_upload(form.0.file.as_ref()).await?;
+    match service::upload_evidence(db, &staff.0, id, &name, &bytes).await {
+        Ok(_) => Ok(done(&ctx, back, "task.evidence.saved")),
+        Err(AppError::Validation(errors)) => {
+            // The field is named, as beside a form field: "Plik dokumentu: …".
+            let text = format!(
+                "{}: {}",
+                ctx.t("task.evidence.file"),
+                errors.sentence(ctx.lang)
+            );
+            Ok(Flash::error(Redirect::to(back), text))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// An ASCII name for the download header: `Zarządzenie nr 12.pdf` → `zarzadzenie-nr-12.pdf`.
+fn download_name(file_name: &str) -> String {
+    let (stem, ext) = file_name.rsplit_once('.').unwrap_or((file_name, ""));
+    let stem = Some(slugify(stem))
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "dokument".to_owned());
+    match slugify(ext) {
+        ext if ext.is_empty() => stem,
+        ext => format!("{stem}.{ext}"),
+    }
+}
+
+#[get("/task-evidence/<id>")]
+async fn download_evidence(db: &State<Db>, staff: StaffUser, id: &str) -> AppResult<Download> {
+    let (meta, bytes) = service::evidence_file(db, &staff.0, parse_id(id)?).await?;
+    let content_type =
+        ContentType::parse_flexible(&meta.content_type).unwrap_or(ContentType::Binary);
+    Ok(Download::inline(
+        &download_name(&meta.file_name),
+        content_type,
+        bytes,
+    ))
+}
+
+#[post("/task-evidence/<id>/delete", data = "<_form>")]
+async fn remove_evidence(
+    ctx: Ctx,
+    db: &State<Db>,
+    staff: StaffUser,
+    id: &str,
+    _form: CsrfForm<EmptyForm>,
+) -> AppResult<Flash<Redirect>> {
+    let removed = service::remove_evidence(db, &staff.0, parse_id(id)?).await?;
+    Ok(done(
+        &ctx,
+        format!("/tasks/{}/edit#evidence", removed.task_id),
+        "task.evidence.removed",
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -325,5 +426,16 @@ mod tests {
             money(100_000_000, Lang::Pl),
             "1\u{a0}000\u{a0}000,00\u{a0}zł"
         );
+    }
+
+    #[test]
+    fn downloads_get_an_ascii_name() {
+        assert_eq!(
+            download_name("Zarządzenie nr 12 (2024).PDF"),
+            "zarzadzenie-nr-12-2024.pdf"
+        );
+        assert_eq!(download_name("ąę.jpg"), "ae.jpg");
+        assert_eq!(download_name("„”.png"), "dokument.png");
+        assert_eq!(download_name("umowa"), "umowa");
     }
 }

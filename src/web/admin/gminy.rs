@@ -4,7 +4,6 @@ use minijinja::context;
 use rocket::form::FromForm;
 use rocket::fs::TempFile;
 use rocket::http::Status;
-use rocket::tokio::io::AsyncReadExt;
 use rocket::{Route, State, get, post, routes};
 use rocket_dyn_templates::Template;
 
@@ -17,6 +16,7 @@ use crate::service::gminy::load_register;
 use crate::web::Ctx;
 use crate::web::csrf::CsrfForm;
 use crate::web::session::AdminUser;
+use crate::web::upload::read_upload;
 
 pub fn routes() -> Vec<Route> {
     routes![status, upload]
@@ -47,15 +47,7 @@ async fn upload(
     admin: AdminUser,
     form: CsrfForm<Upload<'_>>,
 ) -> AppResult<(Status, Template)> {
-    let mut bytes = Vec::new();
-    if let Some(file) = form.0.file.as_ref().filter(|f| f.len() > 0) {
-        file.open()
-            .await
-            .map_err(anyhow::Error::from)?
-            .read_to_end(&mut bytes)
-            .await
-            .map_err(anyhow::Error::from)?;
-    }
+    let (_, bytes) = read_upload(form.0.file.as_ref()).await?;
     if bytes.is_empty() {
         let mut errors = ValidationErrors::new();
         errors.add("file", "err.file_required");
