@@ -12,11 +12,13 @@ use serde::{Deserialize, Serialize};
 
 use super::{ApiActivityUser, ApiJson, ApiStaff, ApiUser, DbState};
 use crate::db::Id;
+use crate::db::evidence::Evidence;
 use crate::domain::activity::hours_value;
 use crate::domain::attendance::{Hours, Mark};
 use crate::domain::participant::Group;
 use crate::error::{AppError, AppResult};
 use crate::service::attendance::{self as service, MarkInput, Sheet};
+use crate::service::evidence::MAX_EVIDENCE_BYTES;
 
 pub fn routes() -> Vec<Route> {
     routes![
@@ -202,8 +204,8 @@ pub struct EvidenceOut {
     pub uploaded_at: DateTime<Utc>,
 }
 
-impl From<crate::db::attendance::Evidence> for EvidenceOut {
-    fn from(e: crate::db::attendance::Evidence) -> Self {
+impl From<Evidence> for EvidenceOut {
+    fn from(e: Evidence) -> Self {
         EvidenceOut {
             id: e.id,
             file_name: e.file_name,
@@ -214,6 +216,25 @@ impl From<crate::db::attendance::Evidence> for EvidenceOut {
             uploaded_at: e.uploaded_at,
         }
     }
+}
+
+/// An uploaded file's bytes (the request body). One byte over the limit is read, so a larger file
+/// is refused with the size error.
+pub(super) async fn read_file(data: Data<'_>) -> AppResult<Vec<u8>> {
+    let limit = (MAX_EVIDENCE_BYTES + 1).bytes();
+    let bytes = data
+        .open(limit)
+        .into_bytes()
+        .await
+        .map_err(|e| AppError::Unexpected(e.into()))?;
+    Ok(bytes.into_inner())
+}
+
+/// A stored file as the response: its bytes under the type it was stored with.
+pub(super) fn file_response((meta, bytes): (Evidence, Vec<u8>)) -> (ContentType, Vec<u8>) {
+    let content_type =
+        ContentType::parse_flexible(&meta.content_type).unwrap_or(ContentType::Binary);
+    (content_type, bytes)
 }
 
 /// Scans of the signed attendance list, newest (current) first.
@@ -247,14 +268,7 @@ pub async fn upload_evidence(
     name: Option<&str>,
     data: Data<'_>,
 ) -> AppResult<(Status, Json<EvidenceOut>)> {
-    let limit = (service::MAX_EVIDENCE_BYTES + 1).bytes();
-    let bytes = data
-        .open(limit)
-        .into_bytes()
-        .await
-        .map_err(|e| AppError::Unexpected(e.into()))?;
-    // One byte over the limit is enough to refuse with the size error.
-    let bytes = bytes.into_inner();
+    let bytes = read_file(data).await?;
     let evidence =
         service::upload_evidence(db, &user.0, parse_id(a)?, name.unwrap_or(""), &bytes).await?;
     Ok((Status::Created, Json(evidence.into())))
@@ -271,8 +285,7 @@ pub async fn download_evidence(
     user: ApiUser,
     id: &str,
 ) -> AppResult<(ContentType, Vec<u8>)> {
-    let (meta, bytes) = service::evidence_file(db, &user.0, parse_id(id)?).await?;
-    let content_type =
-        ContentType::parse_flexible(&meta.content_type).unwrap_or(ContentType::Binary);
-    Ok((content_type, bytes))
+    Ok(file_response(
+        service::evidence_file(db, &user.0, parse_id(id)?).await?,
+    ))
 }

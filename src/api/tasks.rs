@@ -1,19 +1,18 @@
 //! Commissioned public tasks of a cohort (the outcome register) and their documents.
 
 use chrono::NaiveDate;
-use rocket::data::{Data, ToByteUnit};
+use rocket::data::Data;
 use rocket::http::{ContentType, Status};
 use rocket::serde::json::Json;
 use rocket::{Route, delete, get, post, put, routes};
 use serde::{Deserialize, Serialize};
 
-use super::attendance::EvidenceOut;
+use super::attendance::{EvidenceOut, file_response, read_file};
 use super::{ApiJson, ApiStaff, DbState};
 use crate::db::Id;
-use crate::db::tasks::{TaskEvidence, TaskRow};
+use crate::db::tasks::TaskRow;
 use crate::domain::task::TaskStatus;
 use crate::error::{AppError, AppResult};
-use crate::service::evidence::MAX_EVIDENCE_BYTES;
 use crate::service::tasks::{self as service, TaskInput};
 
 pub fn routes() -> Vec<Route> {
@@ -196,20 +195,6 @@ pub async fn remove(db: &DbState, user: ApiStaff, id: &str) -> AppResult<Status>
     Ok(Status::NoContent)
 }
 
-impl From<TaskEvidence> for EvidenceOut {
-    fn from(d: TaskEvidence) -> Self {
-        EvidenceOut {
-            id: d.id,
-            file_name: d.file_name,
-            content_type: d.content_type,
-            size_bytes: d.size_bytes,
-            sha256: d.sha256,
-            uploaded_by: d.uploaded_by_name,
-            uploaded_at: d.uploaded_at,
-        }
-    }
-}
-
 /// The task's documents (a resolution, an announcement, a signed contract), newest first. Never
 /// for funders: they may hold personal data.
 #[utoipa::path(get, path = "/api/v1/tasks/{id}/evidence", tag = "outcomes",
@@ -242,13 +227,7 @@ pub async fn upload_evidence(
     name: Option<&str>,
     data: Data<'_>,
 ) -> AppResult<(Status, Json<EvidenceOut>)> {
-    // One byte over the limit is read, so a larger file is refused with the size error.
-    let bytes = data
-        .open((MAX_EVIDENCE_BYTES + 1).bytes())
-        .into_bytes()
-        .await
-        .map_err(|e| AppError::Unexpected(e.into()))?
-        .into_inner();
+    let bytes = read_file(data).await?;
     let stored = service::upload_evidence(db, &user.0, parse_id(id)?, name.unwrap_or(""), &bytes);
     Ok((Status::Created, Json(stored.await?.into())))
 }
@@ -264,10 +243,9 @@ pub async fn download_evidence(
     user: ApiStaff,
     id: &str,
 ) -> AppResult<(ContentType, Vec<u8>)> {
-    let (meta, bytes) = service::evidence_file(db, &user.0, parse_id(id)?).await?;
-    let content_type =
-        ContentType::parse_flexible(&meta.content_type).unwrap_or(ContentType::Binary);
-    Ok((content_type, bytes))
+    Ok(file_response(
+        service::evidence_file(db, &user.0, parse_id(id)?).await?,
+    ))
 }
 
 /// Removes a document uploaded by mistake (audited with its name and hash).

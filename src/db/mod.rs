@@ -9,6 +9,7 @@ pub mod attendance_export;
 pub mod audit;
 pub mod certificates;
 pub mod enrolments;
+pub mod evidence;
 pub mod gminy;
 pub mod id;
 pub mod indicators;

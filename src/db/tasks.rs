@@ -1,10 +1,11 @@
-//! Queries of commissioned tasks and their evidence.
+//! Queries of commissioned tasks (their documents are in `evidence`).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use sqlx::FromRow;
 
-use super::{Db, Id, Tx, now};
+use super::evidence::{self, Kind};
+use super::{Db, Id, Tx};
 use crate::domain::task::TaskStatus;
 use crate::{on_pool, on_tx};
 
@@ -162,111 +163,11 @@ pub async fn update(tx: &mut Tx, id: Id, f: &TaskFields, at: DateTime<Utc>) -> s
     })
 }
 
+/// Removes a task with its documents.
 pub async fn delete(tx: &mut Tx, id: Id) -> sqlx::Result<()> {
+    evidence::delete_all_of(tx, Kind::Task, id).await?;
     on_tx!(tx, |conn| {
-        sqlx::query("DELETE FROM task_evidence WHERE task_id = $1")
-            .bind(id)
-            .execute(&mut *conn)
-            .await?;
         sqlx::query("DELETE FROM commissioned_tasks WHERE id = $1")
-            .bind(id)
-            .execute(&mut *conn)
-            .await?;
-        Ok(())
-    })
-}
-
-/// A stored document of a task (a resolution, an announcement, a signed contract), without its
-/// bytes.
-#[derive(Clone, Debug, FromRow, Serialize)]
-pub struct TaskEvidence {
-    pub id: Id,
-    pub task_id: Id,
-    pub file_name: String,
-    pub content_type: String,
-    pub size_bytes: i64,
-    pub sha256: String,
-    pub uploaded_by_name: Option<String>,
-    pub uploaded_at: DateTime<Utc>,
-}
-
-macro_rules! select_task_evidence {
-    ($rest:literal) => {
-        concat!(
-            "SELECT d.id, d.task_id, d.file_name, d.content_type, d.size_bytes, d.sha256, \
-             u.name AS uploaded_by_name, d.uploaded_at FROM task_evidence d \
-             LEFT JOIN users u ON u.id = d.uploaded_by ",
-            $rest
-        )
-    };
-}
-
-/// A task's documents, newest first.
-pub async fn evidence_of(db: &Db, task_id: Id) -> sqlx::Result<Vec<TaskEvidence>> {
-    on_pool!(db, |pool| {
-        sqlx::query_as(select_task_evidence!(
-            "WHERE d.task_id = $1 ORDER BY d.uploaded_at DESC, d.id DESC"
-        ))
-        .bind(task_id)
-        .fetch_all(pool)
-        .await
-    })
-}
-
-pub async fn find_evidence(db: &Db, id: Id) -> sqlx::Result<Option<TaskEvidence>> {
-    on_pool!(db, |pool| {
-        sqlx::query_as(select_task_evidence!("WHERE d.id = $1"))
-            .bind(id)
-            .fetch_optional(pool)
-            .await
-    })
-}
-
-pub async fn evidence_content(db: &Db, id: Id) -> sqlx::Result<Vec<u8>> {
-    on_pool!(db, |pool| {
-        sqlx::query_scalar("SELECT content FROM task_evidence WHERE id = $1")
-            .bind(id)
-            .fetch_one(pool)
-            .await
-    })
-}
-
-/// What to store of an uploaded document.
-pub struct NewTaskEvidence<'a> {
-    pub task_id: Id,
-    pub file_name: &'a str,
-    pub content_type: &'a str,
-    pub sha256: &'a str,
-    pub content: &'a [u8],
-    pub uploaded_by: Id,
-}
-
-pub async fn insert_evidence(tx: &mut Tx, d: &NewTaskEvidence<'_>) -> sqlx::Result<Id> {
-    let id = Id::new();
-    on_tx!(tx, |conn| {
-        sqlx::query(
-            "INSERT INTO task_evidence (id, task_id, file_name, content_type, size_bytes, sha256, \
-             content, uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(id)
-        .bind(d.task_id)
-        .bind(d.file_name)
-        .bind(d.content_type)
-        .bind(d.content.len() as i64)
-        .bind(d.sha256)
-        .bind(d.content)
-        .bind(d.uploaded_by)
-        .bind(now())
-        .execute(&mut *conn)
-        .await
-        .map(|_| ())
-    })?;
-    Ok(id)
-}
-
-pub async fn delete_evidence(tx: &mut Tx, id: Id) -> sqlx::Result<()> {
-    on_tx!(tx, |conn| {
-        sqlx::query("DELETE FROM task_evidence WHERE id = $1")
             .bind(id)
             .execute(&mut *conn)
             .await

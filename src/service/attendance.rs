@@ -11,6 +11,7 @@ use serde_json::{Map, Value, json};
 use crate::db::attendance::{self as db_attendance, MarkRow};
 use crate::db::audit::{self, Actor, Change};
 use crate::db::enrolments::EnrolmentRow;
+use crate::db::evidence::{self as db_evidence, Evidence, Kind};
 use crate::db::programmes::Cohort;
 use crate::db::users::User;
 use crate::db::{Db, Id, activities as db_activities};
@@ -19,7 +20,7 @@ use crate::domain::attendance::{Mark, Session, Summary, summarise};
 use crate::error::{AppError, AppResult, ValidationErrors};
 use crate::i18n::Msg;
 use crate::service::activities::{Access, ActivityView, RosterBook, activity_with_book};
-use crate::service::evidence::{self, CheckedFile};
+use crate::service::evidence;
 use crate::service::programmes::cohort_for;
 
 /// How long before the start marking opens.
@@ -275,46 +276,15 @@ pub async fn upload_evidence(
     id: Id,
     file_name: &str,
     bytes: &[u8],
-) -> AppResult<db_attendance::Evidence> {
+) -> AppResult<Evidence> {
     access(db, user, id).await?;
-    let CheckedFile {
-        name,
-        content_type,
-        sha256,
-    } = evidence::check(file_name, bytes, "lista-obecnosci")?;
-    let mut tx = db.begin().await?;
-    let evidence_id = db_attendance::insert_evidence(
-        &mut tx,
-        &db_attendance::NewEvidence {
-            activity_id: id,
-            file_name: &name,
-            content_type,
-            sha256: &sha256,
-            content: bytes,
-            uploaded_by: user.id,
-        },
-    )
-    .await?;
-    let change = Change {
-        action: "attendance.evidence_upload",
-        entity: "activity",
-        entity_id: Some(id.to_string()),
-        before: None,
-        after: Some(
-            json!({ "evidence": evidence_id, "file": name, "bytes": bytes.len(), "sha256": sha256 }),
-        ),
-    };
-    audit::record(&mut tx, &Actor::user(user), change).await?;
-    tx.commit().await?;
-    db_attendance::find_evidence(db, evidence_id)
-        .await?
-        .ok_or(AppError::NotFound)
+    evidence::store(db, user, Kind::Attendance, id, file_name, bytes).await
 }
 
 /// An activity's scans, newest first.
-pub async fn evidence(db: &Db, user: &User, id: Id) -> AppResult<Vec<db_attendance::Evidence>> {
+pub async fn evidence(db: &Db, user: &User, id: Id) -> AppResult<Vec<Evidence>> {
     access(db, user, id).await?;
-    Ok(db_attendance::evidence_of(db, id).await?)
+    Ok(db_evidence::list(db, Kind::Attendance, id).await?)
 }
 
 /// One scan with its bytes, for whoever may see its activity.
@@ -322,16 +292,15 @@ pub async fn evidence_file(
     db: &Db,
     user: &User,
     evidence_id: Id,
-) -> AppResult<(db_attendance::Evidence, Vec<u8>)> {
-    let Some(meta) = db_attendance::find_evidence(db, evidence_id).await? else {
+) -> AppResult<(Evidence, Vec<u8>)> {
+    let Some(meta) = db_evidence::find(db, Kind::Attendance, evidence_id).await? else {
         return Err(match user.role {
             Role::Funder => AppError::Forbidden,
             _ => AppError::NotFound,
         });
     };
-    access(db, user, meta.activity_id).await?;
-    let bytes = db_attendance::evidence_content(db, evidence_id).await?;
-    Ok((meta, bytes))
+    access(db, user, meta.owner_id).await?;
+    evidence::with_content(db, Kind::Attendance, meta).await
 }
 
 #[cfg(test)]

@@ -1,7 +1,13 @@
 //! Uploaded evidence files (attendance scans, commissioned tasks' documents): refused when empty
 //! or too large, judged by content rather than by name, stored under a safe name with a SHA-256.
 
-use crate::error::{AppResult, invalid};
+use serde_json::{Value, json};
+
+use crate::db::audit::{self, Actor, Change};
+use crate::db::evidence::{self as store, Evidence, Kind, NewEvidence};
+use crate::db::users::User;
+use crate::db::{Db, Id};
+use crate::error::{AppError, AppResult, invalid};
 use crate::i18n::Msg;
 
 /// Largest file accepted.
@@ -64,6 +70,64 @@ pub fn check(file_name: &str, bytes: &[u8], fallback: &str) -> AppResult<Checked
         content_type,
         sha256: crate::domain::token::sha256_hex(bytes),
     })
+}
+
+/// What the audit keeps of a file: enough to recognise it, not its content.
+pub fn file_record(id: Id, name: &str, bytes: i64, sha256: &str) -> Value {
+    json!({ "evidence": id, "file": name, "bytes": bytes, "sha256": sha256 })
+}
+
+/// How a kind's uploads are named: the fallback file name (before its extension), the audit's
+/// action and the owner's audit entity.
+fn upload_terms(kind: Kind) -> (&'static str, &'static str, &'static str) {
+    match kind {
+        Kind::Attendance => ("lista-obecnosci", "attendance.evidence_upload", "activity"),
+        Kind::Task => ("dokument", "task.evidence_upload", "commissioned_task"),
+    }
+}
+
+/// Checks an upload, stores it under its owner (whom the caller has authorised) and audits it, in
+/// one transaction; earlier files are kept.
+pub async fn store(
+    db: &Db,
+    user: &User,
+    kind: Kind,
+    owner_id: Id,
+    file_name: &str,
+    bytes: &[u8],
+) -> AppResult<Evidence> {
+    let (fallback, action, entity) = upload_terms(kind);
+    let CheckedFile {
+        name,
+        content_type,
+        sha256,
+    } = check(file_name, bytes, fallback)?;
+    let new = NewEvidence {
+        owner_id,
+        file_name: &name,
+        content_type,
+        sha256: &sha256,
+        content: bytes,
+        uploaded_by: user.id,
+    };
+    let mut tx = db.begin().await?;
+    let id = store::insert(&mut tx, kind, &new).await?;
+    let change = Change {
+        action,
+        entity,
+        entity_id: Some(owner_id.to_string()),
+        before: None,
+        after: Some(file_record(id, &name, bytes.len() as i64, &sha256)),
+    };
+    audit::record(&mut tx, &Actor::user(user), change).await?;
+    tx.commit().await?;
+    store::find(db, kind, id).await?.ok_or(AppError::NotFound)
+}
+
+/// A file's bytes, once the caller has found its metadata and authorised it.
+pub async fn with_content(db: &Db, kind: Kind, meta: Evidence) -> AppResult<(Evidence, Vec<u8>)> {
+    let bytes = store::content(db, kind, meta.id).await?;
+    Ok((meta, bytes))
 }
 
 #[cfg(test)]

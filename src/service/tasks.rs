@@ -5,11 +5,12 @@
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::evidence::{self, CheckedFile};
+use super::evidence;
 use super::programmes::{cohort_for, manages, parse_amount, parse_date, required_text};
 use crate::db::audit::{self, Actor, Change};
+use crate::db::evidence::{self as db_evidence, Evidence, Kind};
 use crate::db::programmes::Cohort;
-use crate::db::tasks::{self as store, NewTaskEvidence, TaskEvidence, TaskFields, TaskRow};
+use crate::db::tasks::{self as store, TaskFields, TaskRow};
 use crate::db::users::User;
 use crate::db::{Db, Id, gminy, now};
 use crate::domain::task::{TaskStatus, groups_text, parse_groups};
@@ -217,11 +218,6 @@ pub async fn delete(db: &Db, user: &User, id: Id) -> AppResult<Cohort> {
     Ok(cohort)
 }
 
-/// What the audit keeps of a document: enough to recognise it, not its content.
-fn file_record(id: Id, name: &str, bytes: i64, sha256: &str) -> Value {
-    json!({ "evidence": id, "file": name, "bytes": bytes, "sha256": sha256 })
-}
-
 /// Stores a document of the task (PDF, JPEG or PNG judged by content, at most 10 MB) for whoever
 /// may edit the task; earlier documents are kept.
 pub async fn upload_evidence(
@@ -230,47 +226,26 @@ pub async fn upload_evidence(
     id: Id,
     file_name: &str,
     bytes: &[u8],
-) -> AppResult<TaskEvidence> {
+) -> AppResult<Evidence> {
     task_for(db, user, id).await?;
-    let CheckedFile {
-        name,
-        content_type,
-        sha256,
-    } = evidence::check(file_name, bytes, "dokument")?;
-    let new = NewTaskEvidence {
-        task_id: id,
-        file_name: &name,
-        content_type,
-        sha256: &sha256,
-        content: bytes,
-        uploaded_by: user.id,
-    };
-    let mut tx = db.begin().await?;
-    let evidence_id = store::insert_evidence(&mut tx, &new).await?;
-    let file = file_record(evidence_id, &name, bytes.len() as i64, &sha256);
-    let change = change("task.evidence_upload", id, None, Some(file));
-    audit::record(&mut tx, &Actor::user(user), change).await?;
-    tx.commit().await?;
-    store::find_evidence(db, evidence_id)
-        .await?
-        .ok_or(AppError::NotFound)
+    evidence::store(db, user, Kind::Task, id, file_name, bytes).await
 }
 
 /// A task's documents, newest first.
-pub async fn evidence(db: &Db, user: &User, id: Id) -> AppResult<Vec<TaskEvidence>> {
+pub async fn evidence(db: &Db, user: &User, id: Id) -> AppResult<Vec<Evidence>> {
     task_for(db, user, id).await?;
-    Ok(store::evidence_of(db, id).await?)
+    Ok(db_evidence::list(db, Kind::Task, id).await?)
 }
 
 /// A document for whoever may edit its task: funders and trainers 403 whether or not it exists.
-async fn evidence_for(db: &Db, user: &User, evidence_id: Id) -> AppResult<TaskEvidence> {
+async fn evidence_for(db: &Db, user: &User, evidence_id: Id) -> AppResult<Evidence> {
     if !manages(user) {
         return Err(AppError::Forbidden);
     }
-    let meta = store::find_evidence(db, evidence_id)
+    let meta = db_evidence::find(db, Kind::Task, evidence_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    task_for(db, user, meta.task_id).await?;
+    task_for(db, user, meta.owner_id).await?;
     Ok(meta)
 }
 
@@ -279,19 +254,18 @@ pub async fn evidence_file(
     db: &Db,
     user: &User,
     evidence_id: Id,
-) -> AppResult<(TaskEvidence, Vec<u8>)> {
+) -> AppResult<(Evidence, Vec<u8>)> {
     let meta = evidence_for(db, user, evidence_id).await?;
-    let bytes = store::evidence_content(db, evidence_id).await?;
-    Ok((meta, bytes))
+    evidence::with_content(db, Kind::Task, meta).await
 }
 
 /// Removes one document (uploaded by mistake); the audit keeps its name and hash.
-pub async fn remove_evidence(db: &Db, user: &User, evidence_id: Id) -> AppResult<TaskEvidence> {
+pub async fn remove_evidence(db: &Db, user: &User, evidence_id: Id) -> AppResult<Evidence> {
     let meta = evidence_for(db, user, evidence_id).await?;
     let mut tx = db.begin().await?;
-    store::delete_evidence(&mut tx, evidence_id).await?;
-    let file = file_record(meta.id, &meta.file_name, meta.size_bytes, &meta.sha256);
-    let change = change("task.evidence_remove", meta.task_id, Some(file), None);
+    db_evidence::delete(&mut tx, Kind::Task, evidence_id).await?;
+    let file = evidence::file_record(meta.id, &meta.file_name, meta.size_bytes, &meta.sha256);
+    let change = change("task.evidence_remove", meta.owner_id, Some(file), None);
     audit::record(&mut tx, &Actor::user(user), change).await?;
     tx.commit().await?;
     Ok(meta)

@@ -6,7 +6,6 @@ use std::collections::HashMap;
 
 use minijinja::{Value, context};
 use rocket::form::FromForm;
-use rocket::fs::TempFile;
 use rocket::http::{ContentType, Status};
 use rocket::request::{FromRequest, Outcome, Request};
 use rocket::response::{Flash, Redirect};
@@ -24,7 +23,7 @@ use crate::service::exports::{self, Format};
 use crate::web::cohorts::{Download, xlsx_type};
 use crate::web::csrf::CsrfForm;
 use crate::web::session::{CurrentUser, StaffUser};
-use crate::web::upload::read_upload;
+use crate::web::upload::{FileForm, after_upload, read_upload};
 use crate::web::{Ctx, options};
 
 pub fn routes() -> Vec<Route> {
@@ -263,32 +262,19 @@ async fn export_xlsx(ctx: Ctx, db: &State<Db>, staff: StaffUser, c: &str) -> App
     Ok(Download::new(&name, xlsx_type(), bytes))
 }
 
-#[derive(FromForm)]
-struct EvidenceForm<'r> {
-    csrf_token: Option<String>,
-    file: Option<TempFile<'r>>,
-}
-csrf_protected!(EvidenceForm<'_>);
-
 #[post("/activities/<a>/evidence", data = "<form>")]
 async fn upload_evidence(
     ctx: Ctx,
     db: &State<Db>,
     user: CurrentUser,
     a: &str,
-    form: CsrfForm<EvidenceForm<'_>>,
+    form: CsrfForm<FileForm<'_>>,
 ) -> AppResult<Flash<Redirect>> {
     let id = parse_id(a)?;
     let back = format!("/activities/{id}/attendance#evidence");
     let (name, bytes) = read_upload(form.0.file.as_ref()).await?;
-    match service::upload_evidence(db, &user.0, id, &name, &bytes).await {
-        Ok(_) => Ok(Flash::success(Redirect::to(back), ctx.t("evidence.saved"))),
-        Err(AppError::Validation(errors)) => {
-            let text = errors.sentence(ctx.lang);
-            Ok(Flash::error(Redirect::to(back), text))
-        }
-        Err(e) => Err(e),
-    }
+    let outcome = service::upload_evidence(db, &user.0, id, &name, &bytes).await;
+    after_upload(&ctx, back, outcome, "evidence.saved", None)
 }
 
 #[get("/evidence/<id>")]

@@ -131,11 +131,13 @@ struct ChartView {
 /// Labels longer than this are cut in the drawing (the table beside it has them whole).
 const LABEL_CHARS: usize = 40;
 
-fn short(label: &str) -> String {
-    if label.chars().count() <= LABEL_CHARS {
+/// `label` cut to leave room for `value` on the same line.
+fn short(label: &str, value: &str) -> String {
+    let room = LABEL_CHARS.saturating_sub(value.chars().count().saturating_sub(5));
+    if label.chars().count() <= room {
         label.to_owned()
     } else {
-        let cut: String = label.chars().take(LABEL_CHARS - 1).collect();
+        let cut: String = label.chars().take(room - 1).collect();
         format!("{}…", cut.trim_end())
     }
 }
@@ -176,7 +178,7 @@ fn chart(
         .map(|(i, (label, value, shown))| {
             let y = top + i as f64 * ROW_H;
             BarView {
-                label: short(&label),
+                label: short(&label, &shown),
                 value: shown,
                 length: (value.unwrap_or(0.0) / max).clamp(0.0, 1.0) * CHART_W,
                 label_y: y + 15.0,

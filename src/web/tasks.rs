@@ -3,15 +3,15 @@
 
 use minijinja::{Value, context};
 use rocket::form::FromForm;
-use rocket::fs::TempFile;
 use rocket::http::{ContentType, Status};
 use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, State, get, post, routes};
 use rocket_dyn_templates::Template;
 
 use crate::csrf_protected;
+use crate::db::evidence::{self, Kind};
 use crate::db::programmes::Cohort;
-use crate::db::tasks::{self as store, TaskRow};
+use crate::db::tasks::TaskRow;
 use crate::db::{Db, Id, enrolments, reference};
 use crate::domain::task::{TargetGroup, TaskStatus};
 use crate::error::{AppError, AppResult};
@@ -22,7 +22,7 @@ use crate::service::tasks::{self as service, TaskInput};
 use crate::web::cohorts::Download;
 use crate::web::csrf::CsrfForm;
 use crate::web::session::StaffUser;
-use crate::web::upload::read_upload;
+use crate::web::upload::{FileForm, after_upload, read_upload};
 use crate::web::{Ctx, done, error_map};
 
 pub fn routes() -> Vec<Route> {
@@ -222,7 +222,7 @@ async fn form_page(
     };
     // The callers have authorised the task already.
     let evidence: Vec<Value> = match task {
-        Some(id) => store::evidence_of(db, id).await?,
+        Some(id) => evidence::list(db, Kind::Task, id).await?,
         None => Vec::new(),
     }
     .iter()
@@ -340,37 +340,20 @@ async fn remove(
     ))
 }
 
-#[derive(FromForm)]
-struct EvidenceForm<'r> {
-    csrf_token: Option<String>,
-    file: Option<TempFile<'r>>,
-}
-csrf_protected!(EvidenceForm<'_>);
-
 #[post("/tasks/<id>/evidence", data = "<form>")]
 async fn upload_evidence(
     ctx: Ctx,
     db: &State<Db>,
     staff: StaffUser,
     id: &str,
-    form: CsrfForm<EvidenceForm<'_>>,
+    form: CsrfForm<FileForm<'_>>,
 ) -> AppResult<Flash<Redirect>> {
     let id = parse_id(id)?;
     let back = format!("/tasks/{id}/edit#evidence");
     let (name, bytes) = read_upload(form.0.file.as_ref()).await?;
-    match service::upload_evidence(db, &staff.0, id, &name, &bytes).await {
-        Ok(_) => Ok(done(&ctx, back, "task.evidence.saved")),
-        Err(AppError::Validation(errors)) => {
-            // The field is named, as beside a form field: "Plik dokumentu: …".
-            let text = format!(
-                "{}: {}",
-                ctx.t("task.evidence.file"),
-                errors.sentence(ctx.lang)
-            );
-            Ok(Flash::error(Redirect::to(back), text))
-        }
-        Err(e) => Err(e),
-    }
+    let outcome = service::upload_evidence(db, &staff.0, id, &name, &bytes).await;
+    let field = Some("task.evidence.file");
+    after_upload(&ctx, back, outcome, "task.evidence.saved", field)
 }
 
 /// An ASCII name for the download header: `Zarządzenie nr 12.pdf` → `zarzadzenie-nr-12.pdf`.
@@ -408,7 +391,7 @@ async fn remove_evidence(
     let removed = service::remove_evidence(db, &staff.0, parse_id(id)?).await?;
     Ok(done(
         &ctx,
-        format!("/tasks/{}/edit#evidence", removed.task_id),
+        format!("/tasks/{}/edit#evidence", removed.owner_id),
         "task.evidence.removed",
     ))
 }

@@ -1,9 +1,44 @@
-//! Reading a file uploaded through a multipart HTML form.
+//! Reading a file uploaded through a multipart HTML form, and the redirect after storing it.
 
+use rocket::form::FromForm;
 use rocket::fs::TempFile;
+use rocket::response::{Flash, Redirect};
 use rocket::tokio::io::AsyncReadExt;
 
-use crate::error::AppResult;
+use crate::csrf_protected;
+use crate::error::{AppError, AppResult};
+use crate::web::Ctx;
+
+/// A form with one file (an evidence upload).
+#[derive(FromForm)]
+pub struct FileForm<'r> {
+    pub csrf_token: Option<String>,
+    pub file: Option<TempFile<'r>>,
+}
+csrf_protected!(FileForm<'_>);
+
+/// Back to `back` after an upload: `saved` when stored; a refused file as an error message,
+/// after `field` when given (named as beside a form field: "Plik dokumentu: …").
+pub fn after_upload<T>(
+    ctx: &Ctx,
+    back: String,
+    outcome: AppResult<T>,
+    saved: &str,
+    field: Option<&str>,
+) -> AppResult<Flash<Redirect>> {
+    match outcome {
+        Ok(_) => Ok(Flash::success(Redirect::to(back), ctx.t(saved))),
+        Err(AppError::Validation(errors)) => {
+            let sentence = errors.sentence(ctx.lang);
+            let text = match field {
+                Some(field) => format!("{}: {sentence}", ctx.t(field)),
+                None => sentence,
+            };
+            Ok(Flash::error(Redirect::to(back), text))
+        }
+        Err(e) => Err(e),
+    }
+}
 
 /// The name the browser gave an uploaded file and its bytes; both empty when none was chosen
 /// (or the chosen file is empty). The name is as sent, unsanitised: never use it as a path.
