@@ -133,7 +133,7 @@ const LABEL_CHARS: usize = 40;
 
 /// `label` cut to leave room for `value` on the same line.
 fn short(label: &str, value: &str) -> String {
-    let room = LABEL_CHARS.saturating_sub(value.chars().count().saturating_sub(5));
+    let room = LABEL_CHARS.saturating_sub(value.chars().count().saturating_sub(3));
     if label.chars().count() <= room {
         label.to_owned()
     } else {
