@@ -53,22 +53,6 @@ async fn new_cohort(app: &TestApp, token: &str, programme: &Value, slug: &str) {
     .await;
 }
 
-async fn enrolled(app: &TestApp, token: &str, cohort: &str) -> Vec<(String, String)> {
-    let (_, list) = app
-        .api_get(&format!("/api/v1/cohorts/{cohort}/enrolments"), Some(token))
-        .await;
-    list.as_array()
-        .expect("enrolments")
-        .iter()
-        .map(|e| {
-            (
-                e["id"].as_str().unwrap().to_owned(),
-                e["last_name"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect()
-}
-
 /// An activity at a fixed Warsaw time, long ago enough that marking needs a reason.
 async fn activity(
     app: &TestApp,
@@ -157,8 +141,8 @@ async fn world(app: &TestApp) -> World {
         "gmina": "3004023", "group": "ngo", "sex": null, "birth_year": 2000
     });
     post(app, &coord, "/api/v1/cohorts/c2/enrolments", person).await;
-    let c1 = enrolled(app, &coord, "c1").await;
-    let c2 = enrolled(app, &coord, "c2").await;
+    let c1 = app.enrolled(&coord, "c1").await;
+    let c2 = app.enrolled(&coord, "c2").await;
     let id = |last: &str| -> String {
         c1.iter()
             .chain(&c2)
@@ -247,7 +231,7 @@ async fn world(app: &TestApp) -> World {
         "gmina": "3004023", "group": "official", "sex": "K", "birth_year": 1980
     });
     post(app, &outsider, "/api/v1/cohorts/o1/enrolments", stranger).await;
-    let o1 = enrolled(app, &outsider, "o1").await;
+    let o1 = app.enrolled(&outsider, "o1").await;
     let elsewhere = activity(
         app,
         &outsider,

@@ -64,19 +64,7 @@ async fn cohort(
         )
         .await;
     assert_eq!(status, Status::Ok);
-    let (_, list) = app
-        .api_get(&format!("/api/v1/cohorts/{slug}/enrolments"), Some(coord))
-        .await;
-    list.as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            (
-                e["id"].as_str().unwrap().to_owned(),
-                e["last_name"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect()
+    app.enrolled(coord, slug).await
 }
 
 async fn world(app: &TestApp) -> World {

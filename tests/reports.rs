@@ -101,23 +101,7 @@ async fn cohort(
         )
         .await;
     assert_eq!(status, Status::Ok);
-    enrolled(app, coord, slug).await
-}
-
-async fn enrolled(app: &TestApp, coord: &str, slug: &str) -> Vec<(String, String)> {
-    let (_, list) = app
-        .api_get(&format!("/api/v1/cohorts/{slug}/enrolments"), Some(coord))
-        .await;
-    list.as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            (
-                e["id"].as_str().unwrap().to_owned(),
-                e["last_name"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect()
+    app.enrolled(coord, slug).await
 }
 
 /// An activity `hours_ago` hours from now (negative: in the future), `span_min` long.
@@ -232,7 +216,7 @@ async fn world(app: &TestApp) -> World {
         )
         .await;
     }
-    let people = enrolled(app, &coord, "c1").await;
+    let people = app.enrolled(&coord, "c1").await;
     let w = World {
         coord,
         funder,

@@ -80,20 +80,7 @@ async fn world(app: &TestApp) -> World {
         )
         .await;
     assert_eq!(status, Status::Ok);
-    let (_, list) = app
-        .api_get("/api/v1/cohorts/c1/enrolments", Some(&coord))
-        .await;
-    let people = list
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            (
-                e["id"].as_str().unwrap().to_owned(),
-                e["last_name"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect();
+    let people = app.enrolled(&coord, "c1").await;
     let (status, all) = app
         .api_json(
             Method::Post,

@@ -205,6 +205,24 @@ impl TestApp {
             .expect(sql))
     }
 
+    /// (enrolment id, last name) of everyone enrolled in `cohort`, as the API lists them.
+    pub async fn enrolled(&self, token: &str, cohort: &str) -> Vec<(String, String)> {
+        let (status, list) = self
+            .api_get(&format!("/api/v1/cohorts/{cohort}/enrolments"), Some(token))
+            .await;
+        assert_eq!(status, Status::Ok, "{list}");
+        list.as_array()
+            .expect("enrolments")
+            .iter()
+            .map(|e| {
+                (
+                    e["id"].as_str().unwrap().to_owned(),
+                    e["last_name"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    }
+
     pub async fn api_get(&self, path: &str, token: Option<&str>) -> (Status, serde_json::Value) {
         let mut req = self.client.get(path.to_owned());
         if let Some(t) = token {
