@@ -8,8 +8,6 @@ use common::{Browse, TestApp};
 use rocket::http::{ContentType, Method, Status};
 use serde_json::{Value, json};
 
-const OK_CSV: &[u8] = include_bytes!("../../shared/fixtures/participants_ok.csv");
-
 struct World {
     coord: String,
     trainer: String,
@@ -40,16 +38,7 @@ async fn world(app: &TestApp) -> World {
         "programme": programme["id"], "name": "Edycja", "slug": "c1", "starts_on": "2020-01-01", "ends_on": "2030-12-31"
     })).await;
     assert_eq!(status, Status::Created);
-    let (status, _) = app
-        .api_send(
-            Method::Post,
-            "/api/v1/cohorts/c1/import",
-            Some(&coord),
-            OK_CSV,
-            ContentType::new("text", "csv"),
-        )
-        .await;
-    assert_eq!(status, Status::Ok);
+    app.import_sample(&coord, "c1").await;
     let people = app.enrolled(&coord, "c1").await;
     World {
         coord,

@@ -6,10 +6,8 @@ mod common;
 
 use akademia::domain::Role;
 use common::{Browse, TestApp};
-use rocket::http::{ContentType, Method, Status};
+use rocket::http::{Method, Status};
 use serde_json::{Value, json};
-
-const OK_CSV: &[u8] = include_bytes!("../../shared/fixtures/participants_ok.csv");
 
 const HEADER_PL: &str = "data;zajęcia;rodzaj zajęć;edycja;kod TERYT;gmina;grupa;id zapisu;\
                          nazwisko;imię;obecność;godziny zajęć;godziny obecności";
@@ -78,19 +76,8 @@ async fn activity(
 }
 
 async fn mark(app: &TestApp, token: &str, activity: &str, marks: &[(&str, &str)]) {
-    let body: Vec<Value> = marks
-        .iter()
-        .map(|(e, s)| json!({"enrolment": e, "status": s}))
-        .collect();
-    let (status, out) = app
-        .api_json(
-            Method::Put,
-            &format!("/api/v1/activities/{activity}/attendance?reason=lista%20papierowa"),
-            Some(token),
-            &json!(body),
-        )
+    app.put_marks(token, activity, marks, Some("lista papierowa"))
         .await;
-    assert_eq!(status, Status::Ok, "{out}");
 }
 
 /// Tokens of who is who, and the rows the export of `prog` must hold (Polish labels).
@@ -126,16 +113,7 @@ async fn world(app: &TestApp) -> World {
         .expect("funder added");
     let (_, prog) = app.api_get("/api/v1/programmes/prog", Some(&coord)).await;
     new_cohort(app, &coord, &prog, "c2").await;
-    let (status, _) = app
-        .api_send(
-            Method::Post,
-            "/api/v1/cohorts/c1/import",
-            Some(&coord),
-            OK_CSV,
-            ContentType::new("text", "csv"),
-        )
-        .await;
-    assert_eq!(status, Status::Ok);
+    app.import_sample(&coord, "c1").await;
     let person = json!({
         "first_name": "Tomasz", "last_name": "Nowicki", "email": "t.nowicki@example.pl",
         "gmina": "3004023", "group": "ngo", "sex": null, "birth_year": 2000

@@ -15,8 +15,6 @@ use common::{Browse, TestApp};
 use rocket::http::{ContentType, Header, Method, Status};
 use serde_json::{Value, json};
 
-const OK_CSV: &[u8] = include_bytes!("../../shared/fixtures/participants_ok.csv");
-
 struct World {
     coord: String,
     trainer: String,
@@ -54,16 +52,7 @@ async fn cohort(
         )
         .await;
     assert_eq!(status, Status::Created);
-    let (status, _) = app
-        .api_send(
-            Method::Post,
-            &format!("/api/v1/cohorts/{slug}/import"),
-            Some(coord),
-            OK_CSV,
-            ContentType::new("text", "csv"),
-        )
-        .await;
-    assert_eq!(status, Status::Ok);
+    app.import_sample(coord, slug).await;
     app.enrolled(coord, slug).await
 }
 
@@ -119,19 +108,7 @@ async fn held(
 }
 
 async fn mark(app: &TestApp, w: &World, activity: &str, marks: &[(&str, &str)]) {
-    let body: Vec<Value> = marks
-        .iter()
-        .map(|(e, s)| json!({"enrolment": e, "status": s}))
-        .collect();
-    let (status, out) = app
-        .api_json(
-            Method::Put,
-            &format!("/api/v1/activities/{activity}/attendance"),
-            Some(&w.coord),
-            &json!(body),
-        )
-        .await;
-    assert_eq!(status, Status::Ok, "{out}");
+    app.put_marks(&w.coord, activity, marks, None).await;
 }
 
 async fn issue(app: &TestApp, token: &str, slug: &str, body: Option<Value>) -> (Status, Value) {

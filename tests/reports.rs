@@ -11,8 +11,6 @@ use common::{Browse, TestApp};
 use rocket::http::{ContentType, Method, Status};
 use serde_json::{Value, json};
 
-const OK_CSV: &[u8] = include_bytes!("../../shared/fixtures/participants_ok.csv");
-
 /// Who is who; tokens.
 struct World {
     coord: String,
@@ -91,16 +89,7 @@ async fn cohort(
         }),
     )
     .await;
-    let (status, _) = app
-        .api_send(
-            Method::Post,
-            &format!("/api/v1/cohorts/{slug}/import"),
-            Some(coord),
-            OK_CSV,
-            ContentType::new("text", "csv"),
-        )
-        .await;
-    assert_eq!(status, Status::Ok);
+    app.import_sample(coord, slug).await;
     app.enrolled(coord, slug).await
 }
 
@@ -135,19 +124,7 @@ async fn activity(
 }
 
 async fn mark(app: &TestApp, coord: &str, activity: &str, marks: &[(&str, &str)]) {
-    let body: Vec<Value> = marks
-        .iter()
-        .map(|(e, s)| json!({"enrolment": e, "status": s}))
-        .collect();
-    let (status, out) = app
-        .api_json(
-            Method::Put,
-            &format!("/api/v1/activities/{activity}/attendance"),
-            Some(coord),
-            &json!(body),
-        )
-        .await;
-    assert_eq!(status, Status::Ok, "{out}");
+    app.put_marks(coord, activity, marks, None).await;
 }
 
 async fn task(app: &TestApp, coord: &str, slug: &str, body: Value) {

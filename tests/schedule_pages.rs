@@ -4,10 +4,8 @@ mod common;
 
 use akademia::domain::Role;
 use common::{Browse, TestApp};
-use rocket::http::{ContentType, Method, Status};
+use rocket::http::{Method, Status};
 use serde_json::json;
-
-const OK_CSV: &[u8] = include_bytes!("../../shared/fixtures/participants_ok.csv");
 
 /// Programme and cohort `c1` with the six people of participants_ok.csv, made by `coord@test.pl`
 /// through the API; the trainer `trener@test.pl` exists.
@@ -25,16 +23,7 @@ async fn setup(app: &TestApp, token: &str) {
         }))
         .await;
     assert_eq!(status, Status::Created);
-    let (status, _) = app
-        .api_send(
-            Method::Post,
-            "/api/v1/cohorts/c1/import",
-            Some(token),
-            OK_CSV,
-            ContentType::new("text", "csv"),
-        )
-        .await;
-    assert_eq!(status, Status::Ok);
+    app.import_sample(token, "c1").await;
 }
 
 fn activity_id(location: &Option<String>) -> String {

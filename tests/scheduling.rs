@@ -11,7 +11,6 @@ use icalendar::{
 use rocket::http::{Method, Status};
 use serde_json::{Value, json};
 
-const OK_CSV: &[u8] = include_bytes!("../../shared/fixtures/participants_ok.csv");
 const SREM: &str = "3026043";
 
 async fn post(app: &TestApp, path: &str, token: &str, body: Value) -> (Status, Value) {
@@ -54,16 +53,7 @@ async fn world(app: &TestApp, slug: &str) -> World {
     )
     .await;
     assert_eq!(status, Status::Created, "{cohort}");
-    let (status, body) = app
-        .api_send(
-            Method::Post,
-            &format!("/api/v1/cohorts/{slug}/import"),
-            Some(&coord),
-            OK_CSV,
-            rocket::http::ContentType::new("text", "csv"),
-        )
-        .await;
-    assert_eq!(status, Status::Ok, "{body}");
+    app.import_sample(&coord, slug).await;
     World {
         coord,
         trainer: t1.email,

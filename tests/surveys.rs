@@ -9,8 +9,6 @@ use common::{Browse, TestApp, extract_csrf};
 use rocket::http::{ContentType, Method, Status};
 use serde_json::{Value, json};
 
-const OK_CSV: &[u8] = include_bytes!("../../shared/fixtures/participants_ok.csv");
-
 const ITEM_ALL: &str = "Wiem, jak gmina może zlecić zadanie publiczne organizacji pozarządowej";
 const ITEM_OFFICIALS: &str = "Umiem przygotować ogłoszenie otwartego konkursu ofert";
 
@@ -70,16 +68,7 @@ async fn world(app: &TestApp) -> World {
         )
         .await;
     assert_eq!(status, Status::Created);
-    let (status, _) = app
-        .api_send(
-            Method::Post,
-            "/api/v1/cohorts/c1/import",
-            Some(&coord),
-            OK_CSV,
-            ContentType::new("text", "csv"),
-        )
-        .await;
-    assert_eq!(status, Status::Ok);
+    app.import_sample(&coord, "c1").await;
     let people = app.enrolled(&coord, "c1").await;
     let (status, all) = app
         .api_json(

@@ -92,6 +92,9 @@ pub fn test_figment(url: &str) -> Figment {
     akademia::config::figment(Some(url)).merge(("log_level", level))
 }
 
+/// The sample participants file every suite imports.
+pub const SAMPLE_CSV: &[u8] = include_bytes!("../../../shared/fixtures/participants_ok.csv");
+
 impl TestApp {
     pub async fn sqlite() -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
@@ -203,6 +206,46 @@ impl TestApp {
             .fetch_one(pool)
             .await
             .expect(sql))
+    }
+
+    /// Imports the sample participants file (`shared/fixtures/participants_ok.csv`) into `cohort`.
+    pub async fn import_sample(&self, token: &str, cohort: &str) {
+        let (status, body) = self
+            .api_send(
+                rocket::http::Method::Post,
+                &format!("/api/v1/cohorts/{cohort}/import"),
+                Some(token),
+                SAMPLE_CSV,
+                rocket::http::ContentType::new("text", "csv"),
+            )
+            .await;
+        assert_eq!(status, Status::Ok, "{body}");
+    }
+
+    /// Marks attendance through the API (`reason` for marks after the window); must succeed.
+    pub async fn put_marks(
+        &self,
+        token: &str,
+        activity: &str,
+        marks: &[(&str, &str)],
+        reason: Option<&str>,
+    ) {
+        let body: Vec<serde_json::Value> = marks
+            .iter()
+            .map(|(e, s)| serde_json::json!({"enrolment": e, "status": s}))
+            .collect();
+        let query = reason.map_or_else(String::new, |r| {
+            format!("?reason={}", r.replace(' ', "%20"))
+        });
+        let (status, out) = self
+            .api_json(
+                rocket::http::Method::Put,
+                &format!("/api/v1/activities/{activity}/attendance{query}"),
+                Some(token),
+                &serde_json::json!(body),
+            )
+            .await;
+        assert_eq!(status, Status::Ok, "{out}");
     }
 
     /// (enrolment id, last name) of everyone enrolled in `cohort`, as the API lists them.
